@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using JasperFx;
+using JasperFx.Events;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Shop.BuildingBlocks.Http;
+
+public static class ProblemDetailsSetup
+{
+    public static WebApplicationBuilder AddShopProblemDetails(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddExceptionHandler<KnownExceptionHandler>();
+        return builder;
+    }
+}
+
+/// <summary>Turns the exceptions a client can cause into their 4xx ProblemDetails; anything else stays a logged 500.</summary>
+public sealed class KnownExceptionHandler(IProblemDetailsService problemDetails, ILogger<KnownExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "The request could not be read."),
+            ConcurrencyException or EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException =>
+                (StatusCodes.Status409Conflict, "The resource was changed by another request; reload and try again."),
+            _ => (0, ""),
+        };
+        if (status == 0)
+            return false;
+
+        logger.LogInformation("Request failed with {Status}: {Message}", status, exception.Message);
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = exception is BadHttpRequestException ? exception.Message : null },
+        });
+    }
+}

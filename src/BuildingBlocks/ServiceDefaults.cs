@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.BuildingBlocks.Health;
+using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Observability;
+using Shop.BuildingBlocks.Security;
+
+namespace Shop.BuildingBlocks;
+
+public static class ServiceDefaults
+{
+    /// <summary>What every Shop service has: logs and traces, ProblemDetails, JWT validation, health, OpenAPI.</summary>
+    public static WebApplicationBuilder AddShopDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.AddShopTelemetry(serviceName);
+        builder.AddShopProblemDetails();
+        builder.AddShopAuthentication();
+        builder.Services.AddShopHealthChecks().AddPostgresCheck();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        return builder;
+    }
+
+    public static WebApplication UseShopDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapShopHealth();
+        app.MapOpenApi().AllowAnonymous();
+        return app;
+    }
+}

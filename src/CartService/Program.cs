@@ -1,0 +1,20 @@
+using Shop.BuildingBlocks;
+using Shop.BuildingBlocks.Messaging;
+using Shop.BuildingBlocks.Persistence;
+using Shop.CartService;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddShopDefaults("cart-service");
+builder.AddShopMarten(CartModule.Schema, CartModule.ConfigureDocuments);
+builder.AddShopMessaging(ServiceQueues.Cart, CartModule.AddConsumers);
+builder.AddCart();
+
+// Here, not in BuildingBlocks: the validation source generator registers the types of the assembly that calls it.
+builder.Services.AddValidation();
+
+var app = builder.Build();
+app.UseShopDefaults();
+app.MapCart();
+app.Run();
+
+public partial class Program;

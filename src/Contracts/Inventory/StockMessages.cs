@@ -1,0 +1,25 @@
+namespace Shop.Contracts.Inventory;
+
+public record StockLine(Guid ProductId, int Quantity);
+
+// Commands, sent to InventoryService's queue.
+
+/// <summary>Reserve every line or none. Idempotent by OrderId.</summary>
+public record ReserveStock(Guid OrderId, IReadOnlyList<StockLine> Lines);
+
+public record ReleaseStock(Guid OrderId, string Reason);
+
+/// <summary>Turns the order's reservation into sold stock.</summary>
+public record CommitStock(Guid OrderId);
+
+// Events, published by InventoryService.
+
+public record StockReserved(Guid OrderId, DateTimeOffset ExpiresAt);
+
+public record StockReservationFailed(Guid OrderId, string Reason, IReadOnlyList<Guid> UnavailableProductIds);
+
+public record StockReleased(Guid OrderId);
+
+public record StockCommitted(Guid OrderId);
+
+public record StockCommitFailed(Guid OrderId, string Reason);

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Security;
+using Shop.Gateway.Identity.Bootstrapping;
+using Shop.Gateway.Identity.LoggingIn;
+using Shop.Gateway.Identity.Refreshing;
+using Shop.Gateway.Identity.Registering;
+using Shop.Gateway.Identity.Tokens;
+
+namespace Shop.Gateway.Identity;
+
+public static class IdentityModule
+{
+    public const string Schema = "identity";
+
+    public static void ConfigureDocuments(Marten.StoreOptions options)
+    {
+        options.Schema.For<User>().UniqueIndex(u => u.NormalizedEmail).UseOptimisticConcurrency(true);
+        options.Schema.For<RefreshToken>().Index(t => t.FamilyId).UseOptimisticConcurrency(true);
+    }
+
+    public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddHostedService<AdminBootstrapper>();
+        return builder;
+    }
+
+    public static WebApplication MapIdentity(this WebApplication app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("Identity");
+        auth.MapPost("/register", RegisterEndpoint.Handle).AllowAnonymous();
+        auth.MapPost("/login", LoginEndpoint.Handle).AllowAnonymous();
+        auth.MapPost("/refresh", RefreshEndpoint.Refresh).AllowAnonymous();
+        auth.MapPost("/logout", RefreshEndpoint.Logout).AllowAnonymous();
+        auth.MapGet("/me", Me).RequireAuthorization();
+        return app;
+    }
+
+    static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Me(ClaimsPrincipal principal, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var user = await session.LoadAsync<User>(principal.GetUserId(), cancellationToken);
+        return user is null ? Problems.NotFound("The account") : TypedResults.Ok(new UserResponse(user.Id, user.Email, user.Name, user.Roles));
+    }
+}

@@ -1,0 +1,56 @@
+using Marten;
+using MassTransit;
+using Shop.BuildingBlocks.Security;
+using Shop.InventoryService.Catalog;
+using Shop.InventoryService.Catalog.BrowsingProducts;
+using Shop.InventoryService.Catalog.CreatingProduct;
+using Shop.InventoryService.Catalog.Seeding;
+using Shop.InventoryService.Catalog.UpdatingProduct;
+using Shop.InventoryService.Stock;
+using Shop.InventoryService.Stock.AddingStock;
+using Shop.InventoryService.Stock.Committing;
+using Shop.InventoryService.Stock.Releasing;
+using Shop.InventoryService.Stock.Reserving;
+using Shop.InventoryService.Stock.ViewingStock;
+
+namespace Shop.InventoryService;
+
+public static class InventoryModule
+{
+    public const string Schema = "inventory";
+
+    public static void ConfigureDocuments(StoreOptions options)
+    {
+        options.Schema.For<Product>().UniqueIndex(p => p.Sku).Index(p => p.Category);
+        options.Schema.For<StockItem>().UseOptimisticConcurrency(true);
+        options.Schema.For<Reservation>();
+        options.Schema.For<StockMovement>().Index(m => m.ProductId);
+    }
+
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ReserveStockConsumer>();
+        bus.AddConsumer<ReleaseStockConsumer>();
+        bus.AddConsumer<CommitStockConsumer>();
+    }
+
+    public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<ReservationOptions>(builder.Configuration.GetSection("Inventory:Reservations"));
+        if (builder.Configuration.GetValue<bool>("Inventory:SeedDemoCatalog"))
+            builder.Services.AddHostedService<DemoCatalogSeeder>();
+        return builder;
+    }
+
+    public static WebApplication MapInventory(this WebApplication app)
+    {
+        var products = app.MapGroup("/api/products").WithTags("Products");
+        products.MapGet("/", BrowseProductsEndpoint.List).AllowAnonymous();
+        products.MapGet("/{id:guid}", BrowseProductsEndpoint.Get).AllowAnonymous();
+        products.MapPost("/", CreateProductEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        products.MapPut("/{id:guid}", UpdateProductEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        products.MapPost("/{id:guid}/stock", AddStockEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        products.MapGet("/{id:guid}/stock", ViewStockEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        return app;
+    }
+}

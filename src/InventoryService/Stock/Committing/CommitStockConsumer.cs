@@ -1,0 +1,43 @@
+using Marten;
+using MassTransit;
+using Shop.Contracts.Inventory;
+
+namespace Shop.InventoryService.Stock.Committing;
+
+/// <summary>Turns an order's reservation into sold units when the order is confirmed.</summary>
+public sealed class CommitStockConsumer(IDocumentSession session) : IConsumer<CommitStock>
+{
+    public async Task Consume(ConsumeContext<CommitStock> context)
+    {
+        var orderId = context.Message.OrderId;
+        var reservation = await session.LoadAsync<Reservation>(orderId, context.CancellationToken);
+
+        switch (reservation?.Status)
+        {
+            case ReservationStatus.Committed:
+                await context.Publish(new StockCommitted(orderId));
+                return;
+            case ReservationStatus.Reserved:
+                var items = (await session.LoadManyAsync<StockItem>(context.CancellationToken, reservation.Lines.Select(l => l.ProductId)))
+                    .ToDictionary(i => i.Id);
+                foreach (var line in reservation.Lines)
+                {
+                    var item = items[line.ProductId];
+                    item.Reserved -= line.Quantity;
+                    item.OnHand -= line.Quantity;
+                    item.Sold += line.Quantity;
+                    session.Update(item);
+                    session.Insert(StockMovement.For(line.ProductId, MovementKind.Sold, line.Quantity, orderId));
+                }
+
+                reservation.Status = ReservationStatus.Committed;
+                reservation.ClosedAt = DateTimeOffset.UtcNow;
+                session.Update(reservation);
+                await context.Publish(new StockCommitted(orderId));
+                return;
+            default:
+                await context.Publish(new StockCommitFailed(orderId, reservation is null ? "NoReservation" : $"Reservation{reservation.Status}"));
+                return;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Marten;
+using MassTransit;
+using Shop.Contracts.Inventory;
+
+namespace Shop.InventoryService.Stock.Releasing;
+
+/// <summary>Gives an order's reserved units back. Releasing an unknown order leaves a tombstone so a late ReserveStock reserves nothing.</summary>
+public sealed class ReleaseStockConsumer(IDocumentSession session) : IConsumer<ReleaseStock>
+{
+    public async Task Consume(ConsumeContext<ReleaseStock> context)
+    {
+        var orderId = context.Message.OrderId;
+        var reservation = await session.LoadAsync<Reservation>(orderId, context.CancellationToken);
+        var now = DateTimeOffset.UtcNow;
+
+        if (reservation is null)
+        {
+            session.Insert(new Reservation { Id = orderId, Status = ReservationStatus.Released, CreatedAt = now, ExpiresAt = now, ClosedAt = now });
+        }
+        else if (reservation.Status == ReservationStatus.Reserved)
+        {
+            await ReservationLedger.ReturnReservedUnits(session, reservation, MovementKind.Released, context.CancellationToken);
+            reservation.Status = ReservationStatus.Released;
+            reservation.ClosedAt = now;
+            session.Update(reservation);
+        }
+
+        await context.Publish(new StockReleased(orderId));
+    }
+}
+
+public static class ReservationLedger
+{
+    /// <summary>Moves a reservation's units from reserved back to available.</summary>
+    public static async Task ReturnReservedUnits(IDocumentSession session, Reservation reservation, MovementKind kind, CancellationToken cancellationToken)
+    {
+        var items = (await session.LoadManyAsync<StockItem>(cancellationToken, reservation.Lines.Select(l => l.ProductId))).ToDictionary(i => i.Id);
+        foreach (var line in reservation.Lines)
+        {
+            if (!items.TryGetValue(line.ProductId, out var item))
+                continue;
+            item.Reserved -= line.Quantity;
+            session.Update(item);
+            session.Insert(StockMovement.For(line.ProductId, kind, line.Quantity, reservation.Id));
+        }
+    }
+}

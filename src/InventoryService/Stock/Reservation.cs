@@ -1,0 +1,20 @@
+using Shop.Contracts.Inventory;
+
+namespace Shop.InventoryService.Stock;
+
+public enum ReservationStatus { Reserved, Refused, Released, Committed, Expired }
+
+/// <summary>
+/// What an order holds (Id = order id). The natural key makes ReserveStock idempotent: a redelivered command finds the
+/// reservation and repeats its outcome instead of reserving again.
+/// </summary>
+public class Reservation
+{
+    public Guid Id { get; set; }
+    public List<StockLine> Lines { get; set; } = [];
+    public ReservationStatus Status { get; set; }
+    public List<Guid> UnavailableProductIds { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+}

@@ -1,0 +1,19 @@
+using Shop.BuildingBlocks;
+using Shop.BuildingBlocks.Messaging;
+using Shop.BuildingBlocks.Persistence;
+using Shop.NotificationService;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddShopDefaults("notification-service");
+builder.AddShopMarten(NotificationsModule.Schema, NotificationsModule.ConfigureDocuments);
+builder.AddShopMessaging(ServiceQueues.Notifications, NotificationsModule.AddConsumers);
+
+// Here, not in BuildingBlocks: the validation source generator registers the types of the assembly that calls it.
+builder.Services.AddValidation();
+
+var app = builder.Build();
+app.UseShopDefaults();
+app.MapNotifications();
+app.Run();
+
+public partial class Program;

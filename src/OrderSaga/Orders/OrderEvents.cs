@@ -1,0 +1,46 @@
+using Shop.Contracts;
+
+namespace Shop.OrderSaga.Orders;
+
+// The order's own event stream (stream id = order id), appended by the checkout saga in the same transaction as its
+// state. These are the order's history; the contracts in Shop.Contracts.Orders are what other services hear.
+
+public record OrderPlaced(
+    Guid OrderId, Guid CustomerId, string CustomerEmail, string CustomerName, IReadOnlyList<OrderLine> Lines, decimal Total,
+    string Currency, string PaymentMethod, ShippingAddress? ShippingAddress, DateTimeOffset PlacedAt);
+
+public record OrderStockReserved(Guid OrderId, DateTimeOffset At);
+
+public record OrderPaymentCaptured(Guid OrderId, string PaymentId, string Provider, decimal Amount, DateTimeOffset At);
+
+public record OrderConfirmed(Guid OrderId, DateTimeOffset At);
+
+public record OrderCustomerNotified(Guid OrderId, string Kind, string Channel, DateTimeOffset At);
+
+public record OrderCompleted(Guid OrderId, DateTimeOffset At);
+
+public record OrderFailed(Guid OrderId, string Reason, string? Detail, DateTimeOffset At);
+
+public record OrderCancelled(Guid OrderId, string Reason, DateTimeOffset At);
+
+public record OrderRefundIssued(Guid OrderId, string RefundId, decimal Amount, DateTimeOffset At);
+
+public static class OrderStatus
+{
+    public const string Placed = "Placed";
+    public const string StockReserved = "StockReserved";
+    public const string PaymentCaptured = "PaymentCaptured";
+    public const string Confirmed = "Confirmed";
+    public const string Completed = "Completed";
+    public const string Cancelled = "Cancelled";
+    public const string Failed = "Failed";
+    public const string Refunded = "Refunded";
+}
+
+public static class FailureReasons
+{
+    public const string OutOfStock = "OutOfStock";
+    public const string PaymentDeclined = "PaymentDeclined";
+    public const string PaymentTimeout = "PaymentTimeout";
+    public const string StockCommitFailed = "StockCommitFailed";
+}

@@ -1,0 +1,80 @@
+using Shop.Contracts;
+
+namespace Shop.OrderSaga.Orders.Projections;
+
+public record TimelineEntry(string Status, DateTimeOffset At, string? Detail);
+
+public record PaymentInfo(string Method, string? PaymentId, string? Provider, decimal? Captured, decimal? Refunded);
+
+/// <summary>Read model behind GET /api/orders and /api/orders/{id}, projected inline from the order stream.</summary>
+public partial class OrderDetails
+{
+    public Guid Id { get; set; }
+    public Guid CustomerId { get; set; }
+    public string CustomerEmail { get; set; } = "";
+    public string Status { get; set; } = OrderStatus.Placed;
+    public string? FailureReason { get; set; }
+    public List<OrderLine> Lines { get; set; } = [];
+    public decimal Total { get; set; }
+    public string Currency { get; set; } = "";
+    public PaymentInfo Payment { get; set; } = new("", null, null, null, null);
+    public ShippingAddress? ShippingAddress { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public List<TimelineEntry> Timeline { get; set; } = [];
+    public long Version { get; set; }
+
+    public static OrderDetails Create(OrderPlaced placed) => new()
+    {
+        Id = placed.OrderId,
+        CustomerId = placed.CustomerId,
+        CustomerEmail = placed.CustomerEmail,
+        Lines = placed.Lines.ToList(),
+        Total = placed.Total,
+        Currency = placed.Currency,
+        Payment = new PaymentInfo(placed.PaymentMethod, null, null, null, null),
+        ShippingAddress = placed.ShippingAddress,
+        CreatedAt = placed.PlacedAt,
+        UpdatedAt = placed.PlacedAt,
+        Timeline = [new TimelineEntry(OrderStatus.Placed, placed.PlacedAt, null)],
+    };
+
+    public void Apply(OrderStockReserved e) => Move(OrderStatus.StockReserved, e.At);
+
+    public void Apply(OrderPaymentCaptured e)
+    {
+        Payment = Payment with { PaymentId = e.PaymentId, Provider = e.Provider, Captured = e.Amount };
+        Move(OrderStatus.PaymentCaptured, e.At);
+    }
+
+    public void Apply(OrderConfirmed e) => Move(OrderStatus.Confirmed, e.At);
+
+    public void Apply(OrderCustomerNotified e) => Timeline.Add(new TimelineEntry("CustomerNotified", e.At, e.Kind));
+
+    public void Apply(OrderCompleted e) => Move(OrderStatus.Completed, e.At);
+
+    public void Apply(OrderFailed e)
+    {
+        FailureReason = e.Reason;
+        Move(OrderStatus.Failed, e.At, e.Detail is null ? e.Reason : $"{e.Reason}: {e.Detail}");
+    }
+
+    public void Apply(OrderCancelled e) => Move(OrderStatus.Cancelled, e.At, e.Reason);
+
+    public void Apply(OrderRefundIssued e)
+    {
+        Payment = Payment with { Refunded = (Payment.Refunded ?? 0) + e.Amount };
+        // A refund after completion changes the status; refunds that compensate a failure keep Failed/Cancelled.
+        if (Status is OrderStatus.Completed or OrderStatus.Confirmed)
+            Move(OrderStatus.Refunded, e.At, $"{e.Amount} {Currency}");
+        else
+            Timeline.Add(new TimelineEntry("RefundIssued", e.At, $"{e.Amount} {Currency}"));
+    }
+
+    void Move(string status, DateTimeOffset at, string? detail = null)
+    {
+        Status = status;
+        UpdatedAt = at;
+        Timeline.Add(new TimelineEntry(status, at, detail));
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Security;
+using Shop.Contracts;
+using Shop.OrderSaga.Orders.Projections;
+
+namespace Shop.OrderSaga.Orders.ViewingOrders;
+
+public record OrderListItem(Guid OrderId, string Status, decimal Total, string Currency, DateTimeOffset CreatedAt);
+
+public record OrderResponse(
+    Guid OrderId, string Status, string? FailureReason, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, PaymentInfo Payment,
+    ShippingAddress? ShippingAddress, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<TimelineEntry> Timeline)
+{
+    public static OrderResponse From(OrderDetails o) =>
+        new(o.Id, o.Status, o.FailureReason, o.Lines, o.Total, o.Currency, o.Payment, o.ShippingAddress, o.CreatedAt, o.UpdatedAt, o.Timeline);
+}
+
+public static class ViewOrdersEndpoint
+{
+    public static async Task<Ok<IReadOnlyList<OrderListItem>>> Mine(ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var customerId = user.GetUserId();
+        var orders = await session.Query<OrderDetails>()
+            .Where(o => o.CustomerId == customerId)
+            .OrderByDescending(o => o.CreatedAt)
+            .Take(200)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<OrderListItem>>(orders.Select(o => new OrderListItem(o.Id, o.Status, o.Total, o.Currency, o.CreatedAt)).ToList());
+    }
+
+    /// <summary>The owner or an admin sees the order; anyone else gets the same 404 as for a missing order.</summary>
+    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> One(Guid id, ClaimsPrincipal user, IQuerySession session,
+        CancellationToken cancellationToken)
+    {
+        var order = await session.LoadAsync<OrderDetails>(id, cancellationToken);
+        if (order is null || (order.CustomerId != user.GetUserId() && !user.IsAdmin()))
+            return Problems.NotFound("The order");
+        return TypedResults.Ok(OrderResponse.From(order));
+    }
+}

@@ -1,0 +1,34 @@
+using JasperFx.Events.Projections;
+using Marten;
+using MassTransit;
+using Shop.BuildingBlocks.Messaging.Sagas;
+using Shop.OrderSaga.Checkout;
+using Shop.OrderSaga.Orders.CancellingOrder;
+using Shop.OrderSaga.Orders.Projections;
+using Shop.OrderSaga.Orders.ViewingOrders;
+
+namespace Shop.OrderSaga;
+
+public static class OrdersModule
+{
+    public const string Schema = "orders";
+
+    public static void ConfigureDocuments(StoreOptions options)
+    {
+        options.AddSagaDocument<CheckoutState>();
+        options.Projections.Snapshot<OrderDetails>(SnapshotLifecycle.Inline);
+        options.Schema.For<OrderDetails>().Index(o => o.CustomerId);
+    }
+
+    public static void AddSagas(IBusRegistrationConfigurator bus) =>
+        bus.AddSagaStateMachine<CheckoutStateMachine, CheckoutState>().MartenRepository();
+
+    public static WebApplication MapOrders(this WebApplication app)
+    {
+        var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization();
+        orders.MapGet("/", ViewOrdersEndpoint.Mine);
+        orders.MapGet("/{id:guid}", ViewOrdersEndpoint.One);
+        orders.MapPost("/{id:guid}/cancel", CancelOrderEndpoint.Handle);
+        return app;
+    }
+}

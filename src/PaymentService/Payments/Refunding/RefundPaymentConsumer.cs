@@ -1,0 +1,46 @@
+using Marten;
+using MassTransit;
+using Shop.PaymentService.Payments.Charging;
+using Shop.PaymentService.Providers;
+using Contract = Shop.Contracts.Payments;
+
+namespace Shop.PaymentService.Payments.Refunding;
+
+/// <summary>Refunds a captured payment (at most what was captured and not yet refunded).</summary>
+public sealed class RefundPaymentConsumer(IDocumentSession session, IPaymentProvider provider) : IConsumer<Contract.RefundPayment>
+{
+    public async Task Consume(ConsumeContext<Contract.RefundPayment> context)
+    {
+        var command = context.Message;
+        var stream = await session.Events.FetchForWriting<PaymentLedger>(command.OrderId, context.CancellationToken);
+        var ledger = stream.Aggregate;
+
+        if (ledger is null || ledger.PaymentId is null)
+        {
+            await context.Publish(new Contract.RefundFailed(command.OrderId, "NothingCaptured"));
+            return;
+        }
+        if (ledger.Status == PaymentStatus.Refunded)
+        {
+            await context.Publish(new Contract.PaymentRefunded(command.OrderId, ledger.RefundIds.LastOrDefault() ?? "", ledger.Refunded, ledger.Currency));
+            return;
+        }
+
+        var amount = Math.Min(command.Amount, ledger.Amount - ledger.Refunded);
+        var now = DateTimeOffset.UtcNow;
+        stream.AppendOne(new RefundRequested(command.OrderId, amount, command.Reason, now));
+        var result = await provider.RefundAsync(new RefundRequest(command.OrderId, ledger.PaymentId, amount, ledger.Currency,
+            IdempotencyKeys.Refund(command.OrderId, ledger.RefundIds.Count + 1)), context.CancellationToken);
+
+        switch (result)
+        {
+            case RefundResult.Refunded refunded:
+                stream.AppendOne(new PaymentRefunded(command.OrderId, refunded.RefundId, amount, now));
+                await context.Publish(new Contract.PaymentRefunded(command.OrderId, refunded.RefundId, amount, ledger.Currency));
+                break;
+            case RefundResult.Failed failed:
+                await context.Publish(new Contract.RefundFailed(command.OrderId, failed.Reason));
+                break;
+        }
+    }
+}

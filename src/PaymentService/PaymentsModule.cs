@@ -1,0 +1,36 @@
+using JasperFx.Events.Projections;
+using Marten;
+using MassTransit;
+using Shop.PaymentService.Payments;
+using Shop.PaymentService.Payments.Charging;
+using Shop.PaymentService.Payments.Refunding;
+using Shop.PaymentService.Payments.ViewingPayment;
+using Shop.PaymentService.Providers;
+
+namespace Shop.PaymentService;
+
+public static class PaymentsModule
+{
+    public const string Schema = "payments";
+
+    public static void ConfigureDocuments(StoreOptions options) => options.Projections.Snapshot<PaymentLedger>(SnapshotLifecycle.Inline);
+
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ChargePaymentConsumer>();
+        bus.AddConsumer<RefundPaymentConsumer>();
+    }
+
+    public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IPaymentProvider, SimulatedPaymentProvider>();
+        return builder;
+    }
+
+    public static WebApplication MapPayments(this WebApplication app)
+    {
+        var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization();
+        payments.MapGet("/{orderId:guid}", ViewPaymentEndpoint.Handle);
+        return app;
+    }
+}
