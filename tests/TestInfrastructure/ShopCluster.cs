@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace Shop.Testing;
+
+/// <summary>
+/// The whole system as real processes on real ports — the six services against a fresh database and virtual host —
+/// driven through the gateway like a browser would. Services can be killed and restarted (crash tests) and run as
+/// several replicas (scale-out tests).
+/// </summary>
+public class ShopCluster : IAsyncDisposable
+{
+    public static readonly (string Name, string Project)[] ServiceProjects =
+    [
+        ("inventory", "InventoryService"),
+        ("cart", "CartService"),
+        ("orders", "OrderSaga"),
+        ("payments", "PaymentService"),
+        ("notifications", "NotificationService"),
+        ("gateway", "Gateway"),
+    ];
+
+    readonly Dictionary<string, List<ServiceProcess>> _services = new();
+    TestDatabase? _database;
+    TestVirtualHost? _virtualHost;
+
+    public string JwtSigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+    public string AdminEmail { get; } = "admin@shop.test";
+    public string AdminPassword { get; } = "Admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+    public string LogDirectory { get; private set; } = "";
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started");
+    public TestVirtualHost VirtualHost => _virtualHost ?? throw new InvalidOperationException("Not started");
+
+    /// <summary>Extra settings for every service (e.g. timeouts), as configuration keys.</summary>
+    public Dictionary<string, string> Settings { get; } = new() { ["Inventory:SeedDemoCatalog"] = "true" };
+
+    /// <summary>Instances per service name; 1 unless a test scales a service out.</summary>
+    public Dictionary<string, int> Replicas { get; } = new();
+
+    public IReadOnlyList<ServiceProcess> Instances(string service) => _services[service];
+    public ServiceProcess Service(string service) => _services[service][0];
+    public Uri GatewayAddress => Service("gateway").BaseAddress;
+
+    public async Task StartAsync(string purpose)
+    {
+        _database = await TestEnvironment.CreateDatabaseAsync(purpose);
+        _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose);
+        LogDirectory = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
+
+        var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => FreePort()).ToList());
+        foreach (var (name, project) in ServiceProjects)
+        {
+            var instances = new List<ServiceProcess>();
+            for (var i = 0; i < ports[name].Count; i++)
+            {
+                var environment = Environment(ports);
+                var log = Path.Combine(LogDirectory, ports[name].Count == 1 ? $"{name}.log" : $"{name}-{i + 1}.log");
+                instances.Add(new ServiceProcess(ports[name].Count == 1 ? name : $"{name}-{i + 1}", RepositoryLayout.ServiceDll(project), ports[name][i], environment, log));
+            }
+            _services[name] = instances;
+        }
+
+        // The first instance of each service creates its schema; the others start once it is ready (RECIPES.md: concurrent
+        // schema creation by two nodes can collide).
+        foreach (var (name, _) in ServiceProjects)
+            _services[name][0].Start();
+        await Task.WhenAll(ServiceProjects.Select(s => _services[s.Name][0].WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+        foreach (var instance in _services.Values.SelectMany(list => list.Skip(1)))
+            instance.Start();
+        await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+    }
+
+    Dictionary<string, string> Environment(Dictionary<string, List<int>> ports)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = Database.ConnectionString,
+            ["ConnectionStrings__RabbitMq"] = VirtualHost.AmqpUri.ToString(),
+            ["Jwt__SigningKey"] = JwtSigningKey,
+            ["Admin__Email"] = AdminEmail,
+            ["Admin__Password"] = AdminPassword,
+            ["Services__Inventory"] = $"http://127.0.0.1:{ports["inventory"][0]}",
+            ["Services__Cart"] = $"http://127.0.0.1:{ports["cart"][0]}",
+            ["Services__Orders"] = $"http://127.0.0.1:{ports["orders"][0]}",
+            ["Services__Payments"] = $"http://127.0.0.1:{ports["payments"][0]}",
+            ["Services__Notifications"] = $"http://127.0.0.1:{ports["notifications"][0]}",
+        };
+        foreach (var (key, value) in Settings)
+            environment[key.Replace(":", "__")] = value;
+        return environment;
+    }
+
+    public async Task RestartAsync(string service, int instance = 0)
+    {
+        var process = _services[service][instance];
+        process.Kill();
+        process.Start();
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>The tails of every service log, for a failing assertion's message.</summary>
+    public string Logs(int lines = 30) => string.Join("\n", _services.Values.SelectMany(l => l).Select(p => p.Tail(lines)));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _services.Values.SelectMany(l => l))
+            await process.DisposeAsync();
+        if (_virtualHost is not null)
+            await _virtualHost.DisposeAsync();
+        if (_database is not null)
+            await _database.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Finds the repository and the built service DLLs from wherever the tests run.</summary>
+public static class RepositoryLayout
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Configuration { get; } =
+        System.Environment.GetEnvironmentVariable("SHOP_TEST_CONFIGURATION")
+        ?? (AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug");
+
+    public static string ServiceDll(string project) => Path.Combine(Root, "src", project, "bin", Configuration, "net10.0", project + ".dll");
+
+    static string FindRoot()
+    {
+        var fromEnvironment = System.Environment.GetEnvironmentVariable("SHOP_REPO_ROOT");
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            return fromEnvironment;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Shop.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("Cannot find the repository root (Shop.sln) above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Npgsql;
+using Testcontainers.PostgreSql;
+using Testcontainers.RabbitMq;
+
+namespace Shop.Testing;
+
+/// <summary>
+/// Where the tests find PostgreSQL and RabbitMQ. `./shop test` starts both and sets SHOP_TEST_POSTGRES,
+/// SHOP_TEST_RABBITMQ and SHOP_TEST_RABBITMQ_MANAGEMENT. Without them the tests start containers where a Docker engine
+/// answers, and otherwise fail loudly: they never skip.
+/// </summary>
+public static class TestEnvironment
+{
+    static readonly SemaphoreSlim Gate = new(1, 1);
+    static Servers? _servers;
+
+    public sealed record Servers(string PostgresBase, Uri RabbitMq, Uri? RabbitManagement);
+
+    public static async Task<Servers> GetServersAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return _servers ??= await ResolveAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    static async Task<Servers> ResolveAsync()
+    {
+        var postgres = Environment.GetEnvironmentVariable("SHOP_TEST_POSTGRES");
+        var rabbit = Environment.GetEnvironmentVariable("SHOP_TEST_RABBITMQ");
+        if (!string.IsNullOrWhiteSpace(postgres) && !string.IsNullOrWhiteSpace(rabbit))
+        {
+            var management = Environment.GetEnvironmentVariable("SHOP_TEST_RABBITMQ_MANAGEMENT");
+            return new Servers(postgres, new Uri(rabbit), string.IsNullOrWhiteSpace(management) ? null : new Uri(management));
+        }
+
+        if (!DockerAnswers())
+            throw new InvalidOperationException(
+                "No PostgreSQL/RabbitMQ for the tests: SHOP_TEST_POSTGRES and SHOP_TEST_RABBITMQ are not set and no Docker engine answers. " +
+                "Run the tests with `./shop test`, which starts both servers.");
+
+        var pg = new PostgreSqlBuilder("postgres:15").Build();
+        var mq = new RabbitMqBuilder("rabbitmq:3.13-management").WithUsername("guest").WithPassword("guest").Build();
+        await Task.WhenAll(pg.StartAsync(), mq.StartAsync());
+        var pgBuilder = new NpgsqlConnectionStringBuilder(pg.GetConnectionString()) { Database = null };
+        return new Servers(pgBuilder.ConnectionString, new Uri(mq.GetConnectionString()), null);
+    }
+
+    static bool DockerAnswers() =>
+        File.Exists("/var/run/docker.sock") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"));
+
+    /// <summary>A fresh database on the test server; dropped when disposed.</summary>
+    public static async Task<TestDatabase> CreateDatabaseAsync(string purpose)
+    {
+        var servers = await GetServersAsync();
+        var name = $"shop_test_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
+        if (name.Length > 63)
+            name = name[..63]; // PostgreSQL's identifier limit
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(servers.PostgresBase) { Database = "postgres" }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(servers.PostgresBase) { Database = name, MaxPoolSize = 40 }.ConnectionString;
+        return new TestDatabase(name, connectionString, servers.PostgresBase);
+    }
+
+    /// <summary>A fresh RabbitMQ virtual host (durable queues of one run never leak into the next); deleted when disposed.</summary>
+    public static async Task<TestVirtualHost> CreateVirtualHostAsync(string purpose)
+    {
+        var servers = await GetServersAsync();
+        if (servers.RabbitManagement is null)
+            return new TestVirtualHost("/", servers.RabbitMq, null);
+
+        var name = $"test-{purpose}-{Guid.NewGuid():N}";
+        using var http = ManagementClient(servers.RabbitManagement);
+        (await http.PutAsync($"api/vhosts/{Uri.EscapeDataString(name)}", null)).EnsureSuccessStatusCode();
+        (await http.PutAsync($"api/permissions/{Uri.EscapeDataString(name)}/guest",
+            new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        var uri = new UriBuilder(servers.RabbitMq) { Path = "/" + Uri.EscapeDataString(name) }.Uri;
+        return new TestVirtualHost(name, uri, servers.RabbitManagement);
+    }
+
+    internal static HttpClient ManagementClient(Uri management)
+    {
+        var http = new HttpClient { BaseAddress = management };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        return http;
+    }
+}
+
+public sealed class TestDatabase(string name, string connectionString, string serverBase) : IAsyncDisposable
+{
+    public string Name { get; } = name;
+    public string ConnectionString { get; } = connectionString;
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverBase) { Database = "postgres" }.ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop database if exists \"{Name}\" with (force)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class TestVirtualHost(string name, Uri amqpUri, Uri? management) : IAsyncDisposable
+{
+    public string Name { get; } = name;
+    /// <summary>amqp://user:pass@host:port/vhost, the form ConnectionStrings:RabbitMq takes.</summary>
+    public Uri AmqpUri { get; } = amqpUri;
+
+    /// <summary>Number of messages waiting in a queue of this virtual host (needs the management API).</summary>
+    public async Task<int> MessagesInQueueAsync(string queue)
+    {
+        if (management is null)
+            throw new InvalidOperationException("Queue inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
+        using var http = TestEnvironment.ManagementClient(management);
+        var json = await http.GetStringAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (management is null)
+            return;
+        using var http = TestEnvironment.ManagementClient(management);
+        await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");
+    }
+}
