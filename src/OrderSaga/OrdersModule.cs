@@ -20,6 +20,12 @@ public static class OrdersModule
         options.Schema.For<OrderDetails>().Index(o => o.CustomerId);
     }
 
+    public static WebApplicationBuilder AddOrders(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection(CheckoutOptions.Section));
+        return builder;
+    }
+
     public static void AddSagas(IBusRegistrationConfigurator bus) =>
         bus.AddSagaStateMachine<CheckoutStateMachine, CheckoutState>().MartenRepository();
 

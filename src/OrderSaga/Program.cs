@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddShopDefaults("order-saga");
 builder.AddShopMarten(OrdersModule.Schema, OrdersModule.ConfigureDocuments);
 builder.AddShopMessaging(ServiceQueues.Orders, OrdersModule.AddSagas);
+builder.AddOrders();
 
 // Here, not in BuildingBlocks: the validation source generator registers the types of the assembly that calls it.
 builder.Services.AddValidation();

@@ -21,6 +21,7 @@ public sealed class ShopApi(Uri gateway) : IDisposable
     public record CheckoutResult(Guid OrderId);
     public record TimelineEntry(string Status, DateTimeOffset At, string? Detail);
     public record Order(Guid OrderId, string Status, string? FailureReason, decimal Total, string Currency, List<TimelineEntry> Timeline);
+    public record Payment(Guid OrderId, string Status, decimal Amount, decimal Refunded, string? PaymentId);
     public record Stock(Guid ProductId, int OnHand, int Reserved, int Available, int Sold);
 
     public void UseToken(string? accessToken) =>
@@ -91,6 +92,8 @@ public sealed class ShopApi(Uri gateway) : IDisposable
         throw new TimeoutException($"Order {orderId} did not reach {string.Join("/", statuses)} within {timeout}; last status: {last?.Status ?? "(not visible)"}, " +
                                    $"timeline: {string.Join(" -> ", last?.Timeline.Select(t => t.Status) ?? [])}");
     }
+
+    public async Task<HttpResponseMessage> Cancel(Guid orderId) => await Http.PostAsync($"api/orders/{orderId}/cancel", null);
 
     public async Task<Stock> GetStock(Guid productId) => (await Get<Stock>($"api/products/{productId}/stock"))!;
 

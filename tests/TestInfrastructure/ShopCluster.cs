@@ -65,10 +65,10 @@ public class ShopCluster : IAsyncDisposable
         // schema creation by two nodes can collide).
         foreach (var (name, _) in ServiceProjects)
             _services[name][0].Start();
-        await Task.WhenAll(ServiceProjects.Select(s => _services[s.Name][0].WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+        await Task.WhenAll(ServiceProjects.Select(s => _services[s.Name][0].WaitUntilReadyAsync(TimeSpan.FromSeconds(180))));
         foreach (var instance in _services.Values.SelectMany(list => list.Skip(1)))
             instance.Start();
-        await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+        await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(TimeSpan.FromSeconds(180))));
     }
 
     Dictionary<string, string> Environment(Dictionary<string, List<int>> ports)
@@ -96,7 +96,7 @@ public class ShopCluster : IAsyncDisposable
         var process = _services[service][instance];
         process.Kill();
         process.Start();
-        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(180));
     }
 
     /// <summary>The tails of every service log, for a failing assertion's message.</summary>

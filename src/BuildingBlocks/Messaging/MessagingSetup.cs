@@ -24,6 +24,7 @@ public static class MessagingSetup
         ContractConventions.UseOrderIdAsCorrelationId();
 
         builder.Services.AddScoped<IOutboxContextFactory<MartenOutbox>, MartenOutboxContextFactory>();
+        builder.Services.AddSingleton<RetryLog>();
         builder.Services.AddHostedService<OutboxDeliveryService>();
 
         builder.Services.AddMassTransit(x =>
@@ -38,7 +39,11 @@ public static class MessagingSetup
             {
                 // Transient failures (optimistic concurrency conflicts above all) are retried in place; what still
                 // fails lands in <queue>_error with its fault headers.
-                endpoint.UseMessageRetry(r => r.Intervals(50, 100, 200, 500, 1000, 2000, 5000));
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Intervals(50, 100, 200, 500, 1000, 2000, 5000);
+                    r.ConnectRetryObserver(context.GetRequiredService<RetryLog>());
+                });
                 var outbox = new OutboxConsumePipeSpecificationObserver<MartenOutbox>(endpoint, context);
                 endpoint.ConnectConsumerConfigurationObserver(outbox);
                 endpoint.ConnectSagaConfigurationObserver(outbox);

@@ -23,9 +23,14 @@ public class CheckoutState : SagaStateMachineInstance, IEventSourcedSaga
     public DateTimeOffset PlacedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    public Guid? PaymentTimeoutToken { get; set; }
     public string? PaymentId { get; set; }
     public decimal CapturedAmount { get; set; }
+    public decimal RefundRequestedAmount { get; set; }
+    public decimal RefundedAmount { get; set; }
     public string? FailureReason { get; set; }
+    /// <summary>The customer asked to cancel while the stock commit was in flight; its outcome decides.</summary>
+    public bool CancellationRequested { get; set; }
 
     [JsonIgnore]
     public List<object> PendingEvents { get; } = [];

@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Shop.BuildingBlocks.Messaging;
 using Shop.Contracts.Carts;
 using Shop.Contracts.Inventory;
@@ -10,8 +12,23 @@ using Contract = Shop.Contracts.Orders;
 namespace Shop.OrderSaga.Checkout;
 
 /// <summary>
-/// Checkout: reserve stock -> charge payment -> commit stock (confirm) -> notify -> completed, compensating when a step
-/// fails. Every transition also records the order's history event (see <see cref="CheckoutState.Record"/>).
+/// Checkout of one order: reserve stock -> charge payment -> commit stock (confirmed) -> notify (completed).
+/// Every path that can go wrong ends in an explained state:
+/// <list type="bullet">
+/// <item>out of stock -> Failed(OutOfStock);</item>
+/// <item>payment declined -> release stock -> Failed(PaymentDeclined);</item>
+/// <item>no payment answer within <see cref="CheckoutOptions.PaymentTimeout"/> -> release stock -> Failed(PaymentTimeout);
+/// a capture that arrives after the order failed or was cancelled is refunded;</item>
+/// <item>stock commit fails (e.g. the reservation expired) -> refund + release -> Failed(StockCommitFailed);</item>
+/// <item>cancel before payment -> release -> Cancelled; cancel while the commit is in flight -> the commit's outcome
+/// decides (failed commit: refund + release -> Cancelled; committed: refund -> Refunded);</item>
+/// <item>cancel after confirmation -> refund -> Refunded. Sold stock is not put back automatically: the goods may have
+/// left the warehouse, so restocking is an admin's decision (POST /api/products/{id}/stock).</item>
+/// </list>
+/// Notification failures are recorded on the order and never undo it. Duplicates and stragglers (a second
+/// StockReserved, a PaymentFailed after a capture, a timeout after the answer) change nothing.
+/// Each transition records the order's history event (<see cref="CheckoutState.Record"/>), which the Marten saga
+/// repository appends to the order stream in the same transaction as the saga state.
 /// </summary>
 public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
 {
@@ -23,6 +40,8 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
     public State Confirming { get; private set; } = null!;
     public State Confirmed { get; private set; } = null!;
     public State Completed { get; private set; } = null!;
+    public State Refunding { get; private set; } = null!;
+    public State Refunded { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
     public State Cancelled { get; private set; } = null!;
 
@@ -33,90 +52,143 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
     public Event<PaymentFailed> PaymentFailed { get; private set; } = null!;
     public Event<StockCommitted> StockCommitted { get; private set; } = null!;
     public Event<StockCommitFailed> StockCommitFailed { get; private set; } = null!;
+    public Event<PaymentRefunded> PaymentRefunded { get; private set; } = null!;
+    public Event<RefundFailed> RefundFailed { get; private set; } = null!;
     public Event<CustomerNotified> CustomerNotified { get; private set; } = null!;
+    public Event<CustomerNotificationFailed> CustomerNotificationFailed { get; private set; } = null!;
     public Event<Contract.CancelOrder> CancelRequested { get; private set; } = null!;
+    public Schedule<CheckoutState, PaymentTimedOut> PaymentTimeout { get; private set; } = null!;
 
-    public CheckoutStateMachine()
+    public CheckoutStateMachine(IOptions<CheckoutOptions> options)
     {
         InstanceState(x => x.CurrentState);
 
         Event(() => CheckoutRequested, e => e.CorrelateById(m => m.Message.OrderId));
-        Event(() => StockReserved, e => e.CorrelateById(m => m.Message.OrderId));
-        Event(() => StockReservationFailed, e => e.CorrelateById(m => m.Message.OrderId));
-        Event(() => PaymentCaptured, e => e.CorrelateById(m => m.Message.OrderId));
-        Event(() => PaymentFailed, e => e.CorrelateById(m => m.Message.OrderId));
-        Event(() => StockCommitted, e => e.CorrelateById(m => m.Message.OrderId));
-        Event(() => StockCommitFailed, e => e.CorrelateById(m => m.Message.OrderId));
-        Event(() => CustomerNotified, e => e.CorrelateById(m => m.Message.OrderId));
-        Event(() => CancelRequested, e => e.CorrelateById(m => m.Message.OrderId));
+        ByOrderId(() => StockReserved, m => m.OrderId);
+        ByOrderId(() => StockReservationFailed, m => m.OrderId);
+        ByOrderId(() => PaymentCaptured, m => m.OrderId);
+        ByOrderId(() => PaymentFailed, m => m.OrderId);
+        ByOrderId(() => StockCommitted, m => m.OrderId);
+        ByOrderId(() => StockCommitFailed, m => m.OrderId);
+        ByOrderId(() => PaymentRefunded, m => m.OrderId);
+        ByOrderId(() => RefundFailed, m => m.OrderId);
+        ByOrderId(() => CustomerNotified, m => m.OrderId);
+        ByOrderId(() => CustomerNotificationFailed, m => m.OrderId);
+        ByOrderId(() => CancelRequested, m => m.OrderId);
+        Schedule(() => PaymentTimeout, x => x.PaymentTimeoutToken, s =>
+        {
+            s.Delay = options.Value.PaymentTimeout;
+            s.Received = e => e.CorrelateById(m => m.Message.OrderId);
+        });
 
         Initially(
             When(CheckoutRequested)
-                .Then(context =>
-                {
-                    var m = context.Message;
-                    var saga = context.Saga;
-                    saga.CustomerId = m.CustomerId;
-                    saga.CustomerEmail = m.CustomerEmail;
-                    saga.CustomerName = m.CustomerName;
-                    saga.Lines = m.Lines.ToList();
-                    saga.Total = m.Total;
-                    saga.Currency = m.Currency;
-                    saga.PaymentMethod = m.PaymentMethod;
-                    saga.ShippingAddress = m.ShippingAddress;
-                    saga.PlacedAt = m.RequestedAt;
-                    saga.Record(new OrderPlaced(m.OrderId, m.CustomerId, m.CustomerEmail, m.CustomerName, m.Lines, m.Total, m.Currency,
-                        m.PaymentMethod, m.ShippingAddress, m.RequestedAt));
-                })
+                .Then(context => Place(context.Saga, context.Message))
                 .Send(Inventory, context => new ReserveStock(context.Saga.CorrelationId,
                     context.Saga.Lines.Select(l => new StockLine(l.ProductId, l.Quantity)).ToList()))
                 .TransitionTo(AwaitingStock));
 
         During(AwaitingStock,
             When(StockReserved)
-                .Then(context => context.Saga.Record(new OrderStockReserved(context.Saga.CorrelationId, DateTimeOffset.UtcNow)))
+                .Then(context => context.Saga.Record(new OrderStockReserved(context.Saga.CorrelationId, Now)))
                 .Send(Payments, context => new ChargePayment(context.Saga.CorrelationId, context.Saga.CustomerId, context.Saga.Total,
                     context.Saga.Currency, context.Saga.PaymentMethod))
+                .Schedule(PaymentTimeout, context => new PaymentTimedOut(context.Saga.CorrelationId))
                 .TransitionTo(AwaitingPayment),
             When(StockReservationFailed)
                 .Then(context => Fail(context.Saga, FailureReasons.OutOfStock, context.Message.Reason))
                 .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
                 .TransitionTo(Failed),
             When(CancelRequested)
-                .Then(context => context.Saga.Record(new OrderCancelled(context.Saga.CorrelationId, context.Message.Reason, DateTimeOffset.UtcNow)))
-                .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, "Cancelled"))
-                .Publish(context => new Contract.OrderCancelled(context.Saga.CorrelationId, context.Saga.Summary, context.Message.Reason, DateTimeOffset.UtcNow))
+                .Then(context => Cancel(context.Saga, context.Message.Reason))
+                .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, context.Message.Reason))
+                .Publish(context => OrderCancelled(context.Saga, context.Message.Reason))
                 .TransitionTo(Cancelled));
 
         During(AwaitingPayment,
             When(PaymentCaptured)
-                .Then(context =>
-                {
-                    context.Saga.PaymentId = context.Message.PaymentId;
-                    context.Saga.CapturedAmount = context.Message.Amount;
-                    context.Saga.Record(new OrderPaymentCaptured(context.Saga.CorrelationId, context.Message.PaymentId, context.Message.Provider,
-                        context.Message.Amount, DateTimeOffset.UtcNow));
-                })
+                .Unschedule(PaymentTimeout)
+                .Then(context => Captured(context.Saga, context.Message, late: false))
                 .Send(Inventory, context => new CommitStock(context.Saga.CorrelationId))
                 .TransitionTo(Confirming),
             When(PaymentFailed)
+                .Unschedule(PaymentTimeout)
                 .Then(context => Fail(context.Saga, FailureReasons.PaymentDeclined, context.Message.Reason))
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, FailureReasons.PaymentDeclined))
                 .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
-                .TransitionTo(Failed));
+                .TransitionTo(Failed),
+            When(PaymentTimeout.Received)
+                .Then(context => Fail(context.Saga, FailureReasons.PaymentTimeout, $"No answer from the payment provider within {options.Value.PaymentTimeout}"))
+                .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, FailureReasons.PaymentTimeout))
+                .Publish(context => OrderFailed(context.Saga, null))
+                .TransitionTo(Failed),
+            When(CancelRequested)
+                .Unschedule(PaymentTimeout)
+                .Then(context => Cancel(context.Saga, context.Message.Reason))
+                .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, context.Message.Reason))
+                .Publish(context => OrderCancelled(context.Saga, context.Message.Reason))
+                .TransitionTo(Cancelled));
 
         During(Confirming,
-            When(StockCommitted)
-                .Then(context => context.Saga.Record(new OrderConfirmed(context.Saga.CorrelationId, DateTimeOffset.UtcNow)))
-                .Publish(context => new Contract.OrderConfirmed(context.Saga.CorrelationId, context.Saga.Summary, DateTimeOffset.UtcNow))
+            When(StockCommitted, context => !context.Saga.CancellationRequested)
+                .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
+                .Publish(context => new Contract.OrderConfirmed(context.Saga.CorrelationId, context.Saga.Summary, Now))
                 .TransitionTo(Confirmed),
-            When(StockCommitFailed)
+            When(StockCommitted, context => context.Saga.CancellationRequested)
+                .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
+                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.CancelledAfterConfirmation))
+                .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
+                .TransitionTo(Refunding),
+            When(StockCommitFailed, context => !context.Saga.CancellationRequested)
                 .Then(context => Fail(context.Saga, FailureReasons.StockCommitFailed, context.Message.Reason))
-                .Send(Payments, context => new RefundPayment(context.Saga.CorrelationId, context.Saga.CapturedAmount, context.Saga.Currency,
-                    FailureReasons.StockCommitFailed))
+                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.StockCommitFailed))
+                .Send(Payments, context => Refund(context.Saga, RefundReasons.StockCommitFailed))
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, FailureReasons.StockCommitFailed))
                 .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
-                .TransitionTo(Failed));
+                .TransitionTo(Failed),
+            When(StockCommitFailed, context => context.Saga.CancellationRequested)
+                .Then(context => Cancel(context.Saga, "CancelledByCustomer"))
+                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, "CancelledByCustomer"))
+                .Send(Payments, context => Refund(context.Saga, "CancelledByCustomer"))
+                .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, "CancelledByCustomer"))
+                .Publish(context => OrderCancelled(context.Saga, "CancelledByCustomer"))
+                .TransitionTo(Cancelled),
+            When(CancelRequested, context => !context.Saga.CancellationRequested)
+                .Then(context =>
+                {
+                    context.Saga.CancellationRequested = true;
+                    context.Saga.Record(new OrderCancellationRequested(context.Saga.CorrelationId, context.Message.RequestedBy,
+                        context.Message.Reason, Now));
+                }));
+
+        During(Confirmed, Completed,
+            When(CancelRequested)
+                .Then(context => context.Saga.Record(new OrderCancellationRequested(context.Saga.CorrelationId, context.Message.RequestedBy,
+                    context.Message.Reason, Now)))
+                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.CancelledAfterConfirmation))
+                .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
+                .TransitionTo(Refunding));
+
+        During(Refunding,
+            When(PaymentRefunded)
+                .Then(context => RefundIssued(context.Saga, context.Message))
+                .Publish(context => new Contract.OrderRefunded(context.Saga.CorrelationId, context.Saga.Summary, context.Message.Amount, Now))
+                .TransitionTo(Refunded),
+            When(RefundFailed)
+                .Then(context => context.Saga.Record(new OrderRefundFailed(context.Saga.CorrelationId, context.Message.Reason, Now)))
+                .TransitionTo(Completed));
+
+        // After the order failed or was cancelled: a capture that still arrives (late answer after a timeout, charge in
+        // flight during a cancel) is refunded once; the refund's outcome is recorded.
+        During(Failed, Cancelled,
+            When(PaymentCaptured, context => context.Saga.PaymentId is null)
+                .Then(context => Captured(context.Saga, context.Message, late: true))
+                .Then(context => RequestRefund(context.Saga, context.Message.Amount, RefundReasons.CaptureAfterOrderClosed))
+                .Send(Payments, context => Refund(context.Saga, RefundReasons.CaptureAfterOrderClosed)),
+            When(PaymentRefunded)
+                .Then(context => RefundIssued(context.Saga, context.Message)),
+            When(RefundFailed)
+                .Then(context => context.Saga.Record(new OrderRefundFailed(context.Saga.CorrelationId, context.Message.Reason, Now))));
 
         DuringAny(
             When(CustomerNotified)
@@ -124,20 +196,73 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                     context.Message.Channel, context.Message.NotifiedAt)))
                 .If(context => context.Saga.CurrentState == nameof(Confirmed) && context.Message.Kind == nameof(Contract.OrderConfirmed),
                     completed => completed
-                        .Then(context => context.Saga.Record(new OrderCompleted(context.Saga.CorrelationId, DateTimeOffset.UtcNow)))
-                        .Publish(context => new Contract.OrderCompleted(context.Saga.CorrelationId, DateTimeOffset.UtcNow))
-                        .TransitionTo(Completed)));
+                        .Then(context => context.Saga.Record(new Orders.OrderCompleted(context.Saga.CorrelationId, Now)))
+                        .Publish(context => new Contract.OrderCompleted(context.Saga.CorrelationId, Now))
+                        .TransitionTo(Completed)),
+            When(CustomerNotificationFailed)
+                .Then(context => context.Saga.Record(new OrderCustomerNotificationFailed(context.Saga.CorrelationId, context.Message.Kind,
+                    context.Message.Channel, context.Message.Error, context.Message.FailedAt))));
 
-        // Duplicates and stragglers (a second StockReserved, a cancel after confirmation) change nothing here.
+        // Everything else is a duplicate or a straggler for the current state: acknowledged, changes nothing.
         OnUnhandledEvent(context => context.Ignore());
+    }
+
+    static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    void ByOrderId<T>(Expression<Func<Event<T>>> @event, Func<T, Guid> orderId) where T : class =>
+        Event(@event, e =>
+        {
+            e.CorrelateById(m => orderId(m.Message));
+            // An event for an order this saga never placed (or a cancel before the order exists) is dropped, not faulted.
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+    static void Place(CheckoutState saga, CheckoutRequested m)
+    {
+        saga.CustomerId = m.CustomerId;
+        saga.CustomerEmail = m.CustomerEmail;
+        saga.CustomerName = m.CustomerName;
+        saga.Lines = m.Lines.ToList();
+        saga.Total = m.Total;
+        saga.Currency = m.Currency;
+        saga.PaymentMethod = m.PaymentMethod;
+        saga.ShippingAddress = m.ShippingAddress;
+        saga.PlacedAt = m.RequestedAt;
+        saga.Record(new OrderPlaced(m.OrderId, m.CustomerId, m.CustomerEmail, m.CustomerName, m.Lines, m.Total, m.Currency,
+            m.PaymentMethod, m.ShippingAddress, m.RequestedAt));
+    }
+
+    static void Captured(CheckoutState saga, PaymentCaptured m, bool late)
+    {
+        saga.PaymentId = m.PaymentId;
+        saga.CapturedAmount = m.Amount;
+        saga.Record(new OrderPaymentCaptured(saga.CorrelationId, m.PaymentId, m.Provider, m.Amount, Now, late));
     }
 
     static void Fail(CheckoutState saga, string reason, string? detail)
     {
         saga.FailureReason = reason;
-        saga.Record(new Orders.OrderFailed(saga.CorrelationId, reason, detail, DateTimeOffset.UtcNow));
+        saga.Record(new Orders.OrderFailed(saga.CorrelationId, reason, detail, Now));
     }
 
+    static void Cancel(CheckoutState saga, string reason) => saga.Record(new Orders.OrderCancelled(saga.CorrelationId, reason, Now));
+
+    static void RequestRefund(CheckoutState saga, decimal amount, string reason)
+    {
+        saga.RefundRequestedAmount += amount;
+        saga.Record(new OrderRefundRequested(saga.CorrelationId, amount, reason, Now));
+    }
+
+    static void RefundIssued(CheckoutState saga, PaymentRefunded m)
+    {
+        saga.RefundedAmount += m.Amount;
+        saga.Record(new OrderRefundIssued(saga.CorrelationId, m.RefundId, m.Amount, Now));
+    }
+
+    static RefundPayment Refund(CheckoutState saga, string reason) => new(saga.CorrelationId, saga.CapturedAmount, saga.Currency, reason);
+
     static Contract.OrderFailed OrderFailed(CheckoutState saga, string? detail) =>
-        new(saga.CorrelationId, saga.Summary, saga.FailureReason!, detail, DateTimeOffset.UtcNow);
+        new(saga.CorrelationId, saga.Summary, saga.FailureReason!, detail, Now);
+
+    static Contract.OrderCancelled OrderCancelled(CheckoutState saga, string reason) => new(saga.CorrelationId, saga.Summary, reason, Now);
 }

@@ -11,19 +11,28 @@ public record OrderPlaced(
 
 public record OrderStockReserved(Guid OrderId, DateTimeOffset At);
 
-public record OrderPaymentCaptured(Guid OrderId, string PaymentId, string Provider, decimal Amount, DateTimeOffset At);
+/// <summary>Late: the capture arrived after the order had already failed or been cancelled (it is refunded).</summary>
+public record OrderPaymentCaptured(Guid OrderId, string PaymentId, string Provider, decimal Amount, DateTimeOffset At, bool Late = false);
 
 public record OrderConfirmed(Guid OrderId, DateTimeOffset At);
 
 public record OrderCustomerNotified(Guid OrderId, string Kind, string Channel, DateTimeOffset At);
 
+public record OrderCustomerNotificationFailed(Guid OrderId, string Kind, string Channel, string Error, DateTimeOffset At);
+
 public record OrderCompleted(Guid OrderId, DateTimeOffset At);
 
 public record OrderFailed(Guid OrderId, string Reason, string? Detail, DateTimeOffset At);
 
+public record OrderCancellationRequested(Guid OrderId, Guid RequestedBy, string Reason, DateTimeOffset At);
+
 public record OrderCancelled(Guid OrderId, string Reason, DateTimeOffset At);
 
+public record OrderRefundRequested(Guid OrderId, decimal Amount, string Reason, DateTimeOffset At);
+
 public record OrderRefundIssued(Guid OrderId, string RefundId, decimal Amount, DateTimeOffset At);
+
+public record OrderRefundFailed(Guid OrderId, string Reason, DateTimeOffset At);
 
 public static class OrderStatus
 {
@@ -43,4 +52,11 @@ public static class FailureReasons
     public const string PaymentDeclined = "PaymentDeclined";
     public const string PaymentTimeout = "PaymentTimeout";
     public const string StockCommitFailed = "StockCommitFailed";
+}
+
+public static class RefundReasons
+{
+    public const string CancelledAfterConfirmation = "CancelledAfterConfirmation";
+    public const string CaptureAfterOrderClosed = "CaptureAfterOrderClosed";
+    public const string StockCommitFailed = FailureReasons.StockCommitFailed;
 }

@@ -41,7 +41,10 @@ public class ScheduleMessageConsumer(IDocumentSession session) : IConsumer<Sched
             ResponseAddress = context.ResponseAddress,
             FaultAddress = context.FaultAddress,
             SentTime = DateTime.UtcNow,
-            HeadersJson = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(context.Headers.GetAll()),
+            // The token header lets a saga tell a current timeout from a stale one it has since rescheduled or cancelled.
+            HeadersJson = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(context.Headers.GetAll()
+                .Where(h => h.Key != MessageHeaders.SchedulingTokenId)
+                .Append(new KeyValuePair<string, object>(MessageHeaders.SchedulingTokenId, schedule.CorrelationId.ToString("D")))),
         });
         return Task.CompletedTask;
     }

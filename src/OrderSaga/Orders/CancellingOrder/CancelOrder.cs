@@ -12,7 +12,9 @@ namespace Shop.OrderSaga.Orders.CancellingOrder;
 
 public static class CancelOrderEndpoint
 {
-    static readonly string[] Cancellable = [OrderStatus.Placed, OrderStatus.StockReserved];
+    /// <summary>Before confirmation a cancel releases (and refunds); after it, it refunds (see CheckoutStateMachine).</summary>
+    static readonly string[] Cancellable =
+        [OrderStatus.Placed, OrderStatus.StockReserved, OrderStatus.PaymentCaptured, OrderStatus.Confirmed, OrderStatus.Completed];
 
     /// <summary>Asks the saga to cancel; the saga decides against its own, newest state (202: the outcome shows on the order).</summary>
     public static async Task<Results<Accepted, ProblemHttpResult>> Handle(Guid id, ClaimsPrincipal user, IDocumentSession session,
@@ -23,6 +25,8 @@ public static class CancelOrderEndpoint
             return Problems.NotFound("The order");
         if (!Cancellable.Contains(order.Status))
             return Problems.Conflict($"An order in status {order.Status} can no longer be cancelled.");
+        if (order.CancellationRequested || order.RefundRequested)
+            return Problems.Conflict("A cancellation of this order is already under way.");
 
         var endpoint = await send.GetSendEndpoint(ServiceQueues.Address(ServiceQueues.Orders));
         await endpoint.Send(new CancelOrder(id, user.GetUserId(), user.IsAdmin() ? "CancelledByAdmin" : "CancelledByCustomer"), cancellationToken);

@@ -6,7 +6,11 @@ public record TimelineEntry(string Status, DateTimeOffset At, string? Detail);
 
 public record PaymentInfo(string Method, string? PaymentId, string? Provider, decimal? Captured, decimal? Refunded);
 
-/// <summary>Read model behind GET /api/orders and /api/orders/{id}, projected inline from the order stream.</summary>
+/// <summary>
+/// Read model behind GET /api/orders/{id} (and, through its CustomerId index, each customer's order history),
+/// projected inline from the order stream. Status follows the main path; side events (notifications, refunds of a
+/// closed order, a late capture) only add timeline entries.
+/// </summary>
 public partial class OrderDetails
 {
     public Guid Id { get; set; }
@@ -19,6 +23,8 @@ public partial class OrderDetails
     public string Currency { get; set; } = "";
     public PaymentInfo Payment { get; set; } = new("", null, null, null, null);
     public ShippingAddress? ShippingAddress { get; set; }
+    public bool CancellationRequested { get; set; }
+    public bool RefundRequested { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<TimelineEntry> Timeline { get; set; } = [];
@@ -44,12 +50,17 @@ public partial class OrderDetails
     public void Apply(OrderPaymentCaptured e)
     {
         Payment = Payment with { PaymentId = e.PaymentId, Provider = e.Provider, Captured = e.Amount };
-        Move(OrderStatus.PaymentCaptured, e.At);
+        if (e.Late)
+            Note("PaymentCapturedLate", e.At, $"{e.Amount} {Currency} captured after the order closed; refunded");
+        else
+            Move(OrderStatus.PaymentCaptured, e.At);
     }
 
     public void Apply(OrderConfirmed e) => Move(OrderStatus.Confirmed, e.At);
 
-    public void Apply(OrderCustomerNotified e) => Timeline.Add(new TimelineEntry("CustomerNotified", e.At, e.Kind));
+    public void Apply(OrderCustomerNotified e) => Note("CustomerNotified", e.At, e.Kind);
+
+    public void Apply(OrderCustomerNotificationFailed e) => Note("CustomerNotificationFailed", e.At, $"{e.Kind}: {e.Error}");
 
     public void Apply(OrderCompleted e) => Move(OrderStatus.Completed, e.At);
 
@@ -59,22 +70,45 @@ public partial class OrderDetails
         Move(OrderStatus.Failed, e.At, e.Detail is null ? e.Reason : $"{e.Reason}: {e.Detail}");
     }
 
+    public void Apply(OrderCancellationRequested e)
+    {
+        CancellationRequested = true;
+        Note("CancellationRequested", e.At, e.Reason);
+    }
+
     public void Apply(OrderCancelled e) => Move(OrderStatus.Cancelled, e.At, e.Reason);
+
+    public void Apply(OrderRefundRequested e)
+    {
+        RefundRequested = true;
+        Note("RefundRequested", e.At, $"{e.Amount} {Currency} ({e.Reason})");
+    }
 
     public void Apply(OrderRefundIssued e)
     {
         Payment = Payment with { Refunded = (Payment.Refunded ?? 0) + e.Amount };
-        // A refund after completion changes the status; refunds that compensate a failure keep Failed/Cancelled.
+        // Refunding a confirmed order is the order's outcome; refunds compensating a failure keep Failed/Cancelled.
         if (Status is OrderStatus.Completed or OrderStatus.Confirmed)
             Move(OrderStatus.Refunded, e.At, $"{e.Amount} {Currency}");
         else
-            Timeline.Add(new TimelineEntry("RefundIssued", e.At, $"{e.Amount} {Currency}"));
+            Note("RefundIssued", e.At, $"{e.Amount} {Currency}");
+    }
+
+    public void Apply(OrderRefundFailed e)
+    {
+        RefundRequested = false;
+        Note("RefundFailed", e.At, e.Reason);
     }
 
     void Move(string status, DateTimeOffset at, string? detail = null)
     {
         Status = status;
+        Note(status, at, detail);
+    }
+
+    void Note(string what, DateTimeOffset at, string? detail)
+    {
         UpdatedAt = at;
-        Timeline.Add(new TimelineEntry(status, at, detail));
+        Timeline.Add(new TimelineEntry(what, at, detail));
     }
 }

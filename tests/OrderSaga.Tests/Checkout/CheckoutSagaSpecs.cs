@@ -1,0 +1,306 @@
+using Shop.Contracts.Inventory;
+using Shop.Contracts.Payments;
+using Shop.OrderSaga.Orders;
+using Xunit;
+using Contract = Shop.Contracts.Orders;
+
+namespace Shop.OrderSaga.Tests.Checkout;
+
+/// <summary>
+/// Every path of a checkout, as readable scenarios: the customer and the other services say something (When...),
+/// the saga answers (Should...). Each spec is a template for the next one.
+/// </summary>
+public sealed class CheckoutSagaSpecs
+{
+    [Fact]
+    public async Task Happy_path_reserves_charges_confirms_notifies_and_completes()
+    {
+        await using var order = await CheckoutScenario.Start();
+
+        await order.CustomerChecksOut();
+        var reserve = await order.ShouldHaveSent<ReserveStock>();
+        Assert.Equal(2, reserve.Lines.Count);
+        await order.ShouldBeIn(s => s.AwaitingStock);
+
+        await order.InventoryReservesStock();
+        var charge = await order.ShouldHaveSent<ChargePayment>();
+        Assert.Equal(CheckoutScenario.Total, charge.Amount);
+        await order.ShouldBeIn(s => s.AwaitingPayment);
+
+        await order.PaymentIsCaptured();
+        await order.ShouldHaveSent<CommitStock>();
+        await order.ShouldBeIn(s => s.Confirming);
+
+        await order.InventoryCommitsStock();
+        var confirmed = await order.ShouldHavePublished<Contract.OrderConfirmed>();
+        Assert.Equal("ada@shop.test", confirmed.Order.CustomerEmail);
+        await order.ShouldBeIn(s => s.Confirmed);
+
+        await order.CustomerIsNotified();
+        await order.ShouldBeIn(s => s.Completed);
+        await order.ShouldHavePublished<Contract.OrderCompleted>();
+        order.ShouldNotHaveSent<ReleaseStock>();
+        order.ShouldNotHaveSent<RefundPayment>();
+        order.ShouldHaveRecorded(typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderPaymentCaptured), typeof(OrderConfirmed),
+            typeof(OrderCustomerNotified), typeof(OrderCompleted));
+    }
+
+    [Fact]
+    public async Task Out_of_stock_fails_the_order_without_charging()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+
+        await order.InventoryIsOutOfStock();
+
+        var state = await order.ShouldBeIn(s => s.Failed);
+        Assert.Equal(FailureReasons.OutOfStock, state.FailureReason);
+        var failed = await order.ShouldHavePublished<Contract.OrderFailed>();
+        Assert.Equal(FailureReasons.OutOfStock, failed.Reason);
+        order.ShouldNotHaveSent<ChargePayment>();
+        order.ShouldNotHaveSent<ReleaseStock>();
+    }
+
+    [Fact]
+    public async Task Declined_payment_releases_the_stock_and_fails_the_order()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut("pm_card_chargeDeclined");
+        await order.InventoryReservesStock();
+
+        await order.PaymentIsDeclined();
+
+        var state = await order.ShouldBeIn(s => s.Failed);
+        Assert.Equal(FailureReasons.PaymentDeclined, state.FailureReason);
+        Assert.Equal(FailureReasons.PaymentDeclined, (await order.ShouldHaveSent<ReleaseStock>()).Reason);
+        await order.ShouldHavePublished<Contract.OrderFailed>();
+        order.ShouldNotHaveSent<CommitStock>();
+        order.ShouldHaveRecorded(typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderFailed));
+    }
+
+    [Fact]
+    public async Task Unanswered_payment_times_out_releases_the_stock_and_refunds_a_late_capture_once()
+    {
+        await using var order = await CheckoutScenario.Start(paymentTimeout: TimeSpan.FromSeconds(1));
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+
+        await order.PaymentTimeoutElapses();
+
+        var state = await order.ShouldBeIn(s => s.Failed);
+        Assert.Equal(FailureReasons.PaymentTimeout, state.FailureReason);
+        Assert.Equal(FailureReasons.PaymentTimeout, (await order.ShouldHaveSent<ReleaseStock>()).Reason);
+        await order.ShouldHavePublished<Contract.OrderFailed>();
+
+        // The provider answers after all: the money goes back, once, however often the capture is repeated.
+        await order.PaymentIsCaptured();
+        await order.PaymentIsCaptured();
+        var refund = await order.ShouldHaveSent<RefundPayment>();
+        Assert.Equal(CheckoutScenario.Total, refund.Amount);
+        await order.PaymentIsRefunded();
+        await order.ShouldBeIn(s => s.Failed);
+        order.ShouldNotHaveSent<CommitStock>();
+        order.ShouldHaveRecorded(typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderFailed), typeof(OrderPaymentCaptured),
+            typeof(OrderRefundRequested), typeof(OrderRefundIssued));
+    }
+
+    [Fact]
+    public async Task A_timely_capture_makes_the_payment_timeout_stale()
+    {
+        await using var order = await CheckoutScenario.Start(paymentTimeout: TimeSpan.FromSeconds(1));
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+
+        // The in-memory scheduler cannot cancel, so the old timeout still arrives: its token is stale and it is ignored.
+        await order.PaymentTimeoutElapses();
+
+        await order.ShouldBeIn(s => s.Confirming);
+        order.ShouldNotHaveSent<ReleaseStock>();
+        order.ShouldNotHavePublished<Contract.OrderFailed>();
+    }
+
+    [Fact]
+    public async Task Failed_stock_commit_refunds_and_releases()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+
+        await order.InventoryFailsToCommit("ReservationExpired");
+
+        var state = await order.ShouldBeIn(s => s.Failed);
+        Assert.Equal(FailureReasons.StockCommitFailed, state.FailureReason);
+        Assert.Equal(CheckoutScenario.Total, (await order.ShouldHaveSent<RefundPayment>()).Amount);
+        await order.ShouldHaveSent<ReleaseStock>();
+        order.ShouldNotHavePublished<Contract.OrderConfirmed>();
+    }
+
+    [Fact]
+    public async Task Cancel_before_the_stock_is_reserved_releases_and_a_late_reservation_changes_nothing()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+
+        await order.CustomerCancels();
+        await order.ShouldBeIn(s => s.Cancelled);
+        await order.ShouldHaveSent<ReleaseStock>();
+        await order.ShouldHavePublished<Contract.OrderCancelled>();
+
+        await order.InventoryReservesStock();
+        await order.ShouldBeIn(s => s.Cancelled);
+        order.ShouldNotHaveSent<ChargePayment>();
+    }
+
+    [Fact]
+    public async Task Cancel_while_the_payment_is_pending_releases_and_refunds_the_capture_that_follows()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+
+        await order.CustomerCancels();
+        await order.ShouldBeIn(s => s.Cancelled);
+        await order.ShouldHaveSent<ReleaseStock>();
+
+        await order.PaymentIsCaptured();
+        await order.ShouldHaveSent<RefundPayment>();
+        await order.PaymentIsRefunded();
+        await order.ShouldBeIn(s => s.Cancelled);
+        order.ShouldNotHaveSent<CommitStock>();
+    }
+
+    [Fact]
+    public async Task Cancel_while_the_stock_commit_is_in_flight_refunds_when_the_commit_succeeds()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+
+        await order.CustomerCancels();
+        await order.ShouldBeIn(s => s.Confirming);
+
+        await order.InventoryCommitsStock();
+        await order.ShouldBeIn(s => s.Refunding);
+        await order.ShouldHaveSent<RefundPayment>();
+        order.ShouldNotHavePublished<Contract.OrderConfirmed>();
+
+        await order.PaymentIsRefunded();
+        await order.ShouldBeIn(s => s.Refunded);
+        await order.ShouldHavePublished<Contract.OrderRefunded>();
+    }
+
+    [Fact]
+    public async Task Cancel_while_the_stock_commit_is_in_flight_cancels_when_the_commit_fails()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+        await order.CustomerCancels();
+
+        await order.InventoryFailsToCommit();
+
+        await order.ShouldBeIn(s => s.Cancelled);
+        await order.ShouldHaveSent<RefundPayment>();
+        await order.ShouldHaveSent<ReleaseStock>();
+        await order.ShouldHavePublished<Contract.OrderCancelled>();
+        order.ShouldNotHavePublished<Contract.OrderFailed>();
+    }
+
+    [Fact]
+    public async Task Cancel_after_completion_refunds_and_ends_refunded()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+        await order.InventoryCommitsStock();
+        await order.CustomerIsNotified();
+        await order.ShouldBeIn(s => s.Completed);
+
+        await order.CustomerCancels();
+        await order.ShouldBeIn(s => s.Refunding);
+        Assert.Equal(CheckoutScenario.Total, (await order.ShouldHaveSent<RefundPayment>()).Amount);
+
+        await order.PaymentIsRefunded();
+        await order.ShouldBeIn(s => s.Refunded);
+        var refunded = await order.ShouldHavePublished<Contract.OrderRefunded>();
+        Assert.Equal(CheckoutScenario.Total, refunded.Amount);
+        order.ShouldNotHaveSent<ReleaseStock>();
+    }
+
+    [Fact]
+    public async Task A_refused_refund_is_recorded_and_the_order_stays_completed()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+        await order.InventoryCommitsStock();
+        await order.CustomerIsNotified();
+        await order.CustomerCancels();
+
+        await order.RefundFails();
+
+        await order.ShouldBeIn(s => s.Completed);
+        order.ShouldNotHavePublished<Contract.OrderRefunded>();
+    }
+
+    [Fact]
+    public async Task A_failed_notification_is_recorded_and_never_undoes_the_order()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+        await order.InventoryCommitsStock();
+
+        await order.NotificationFails();
+        await order.ShouldBeIn(s => s.Confirmed);
+        order.ShouldNotHaveSent<RefundPayment>();
+        order.ShouldNotHaveSent<ReleaseStock>();
+
+        // Delivered on a later attempt: now it is complete.
+        await order.CustomerIsNotified();
+        await order.ShouldBeIn(s => s.Completed);
+    }
+
+    [Fact]
+    public async Task Duplicate_messages_act_once()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+        await order.PaymentIsCaptured();
+        await order.PaymentIsDeclined();
+        await order.InventoryCommitsStock();
+        await order.InventoryCommitsStock();
+
+        await order.ShouldBeIn(s => s.Confirmed);
+        await order.ShouldHaveSent<ReserveStock>(times: 1);
+        await order.ShouldHaveSent<ChargePayment>(times: 1);
+        await order.ShouldHaveSent<CommitStock>(times: 1);
+        await order.ShouldHavePublished<Contract.OrderConfirmed>(times: 1);
+        order.ShouldNotHaveSent<ReleaseStock>();
+        order.ShouldHaveRecorded(typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderPaymentCaptured), typeof(OrderConfirmed));
+    }
+
+    [Fact]
+    public async Task Answers_for_an_unknown_order_are_dropped()
+    {
+        await using var order = await CheckoutScenario.Start();
+
+        await order.InventoryReservesStock();
+        await order.PaymentIsCaptured();
+
+        order.ShouldNotHaveSent<ChargePayment>();
+        order.ShouldNotHaveSent<CommitStock>();
+        order.ShouldNotHaveSent<RefundPayment>();
+    }
+}

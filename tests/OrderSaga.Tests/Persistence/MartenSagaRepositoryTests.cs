@@ -1,0 +1,178 @@
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Shop.BuildingBlocks.Messaging;
+using Shop.BuildingBlocks.Messaging.Outbox;
+using Shop.Contracts;
+using Shop.Contracts.Carts;
+using Shop.Contracts.Inventory;
+using Shop.Contracts.Notifications;
+using Shop.Contracts.Payments;
+using Shop.OrderSaga.Checkout;
+using Shop.OrderSaga.Orders;
+using Shop.OrderSaga.Orders.Projections;
+using Xunit;
+
+namespace Shop.OrderSaga.Tests.Persistence;
+
+/// <summary>The saga persisted by the Marten saga repository, in the real service, over real PostgreSQL and RabbitMQ.</summary>
+public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IClassFixture<OrderSagaHostFixture>
+{
+    readonly OrderSagaHost _host = fixture.Host;
+    IDocumentStore Store => _host.Services.GetRequiredService<IDocumentStore>();
+
+    [Fact]
+    public async Task Saga_state_order_stream_and_outgoing_commands_commit_together_through_to_completion()
+    {
+        var orderId = NewId.NextGuid();
+
+        await _host.Bus.Publish(Checkout(orderId));
+        await OrderSagaHost.Eventually(async () => _host.ReserveStock.Any(c => c.Message.OrderId == orderId), "ReserveStock sent to inventory");
+
+        await using (var session = Store.QuerySession())
+        {
+            var saga = await session.LoadAsync<CheckoutState>(orderId);
+            Assert.Equal(nameof(CheckoutStateMachine.AwaitingStock), saga!.CurrentState);
+            var events = await session.Events.FetchStreamAsync(orderId);
+            var placed = Assert.Single(events);
+            Assert.IsType<OrderPlaced>(placed.Data);
+            Assert.Equal(orderId.ToString(), placed.CorrelationId);
+            Assert.Equal("Placed", (await session.LoadAsync<OrderDetails>(orderId))!.Status);
+        }
+
+        await _host.Bus.Publish(new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15)));
+        await OrderSagaHost.Eventually(async () => _host.ChargePayment.Any(c => c.Message.OrderId == orderId), "ChargePayment sent to payment");
+        await _host.Bus.Publish(new PaymentCaptured(orderId, "pi_test", "simulated", 42m, "EUR"));
+        await OrderSagaHost.Eventually(async () => _host.CommitStock.Any(c => c.Message.OrderId == orderId), "CommitStock sent to inventory");
+        await _host.Bus.Publish(new StockCommitted(orderId));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.Confirmed));
+        await _host.Bus.Publish(new CustomerNotified(orderId, "OrderConfirmed", "email", DateTimeOffset.UtcNow));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.Completed));
+
+        await using (var session = Store.QuerySession())
+        {
+            var history = (await session.Events.FetchStreamAsync(orderId)).Select(e => e.Data.GetType()).ToList();
+            Assert.Equal([typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderPaymentCaptured), typeof(OrderConfirmed),
+                typeof(OrderCustomerNotified), typeof(OrderCompleted)], history);
+            var details = await session.LoadAsync<OrderDetails>(orderId);
+            Assert.Equal("Completed", details!.Status);
+            Assert.Equal(["Placed", "StockReserved", "PaymentCaptured", "Confirmed", "CustomerNotified", "Completed"],
+                details.Timeline.Select(t => t.Status));
+        }
+        // Everything the saga produced was relayed and cleaned up; one inbox row per message it consumed.
+        await OrderSagaHost.Eventually(async () => await CountOutboxRowsFor(orderId) == 0, "outbox drained");
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_is_not_applied_twice()
+    {
+        var orderId = NewId.NextGuid();
+        await _host.Bus.Publish(Checkout(orderId));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingStock));
+
+        var messageId = NewId.NextGuid();
+        var reserved = new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15));
+        await _host.Bus.Publish(reserved, c => c.MessageId = messageId);
+        await _host.Bus.Publish(reserved, c => c.MessageId = messageId);
+
+        // The second copy was received (the inbox counted it) and did nothing.
+        await OrderSagaHost.Eventually(async () =>
+        {
+            await using var session = Store.QuerySession();
+            var inbox = await session.Query<InboxState>().Where(x => x.MessageId == messageId).ToListAsync();
+            return inbox.Count == 1 && inbox[0].ReceiveCount == 2;
+        }, "the duplicate reached the inbox");
+        Assert.Single(_host.ChargePayment, c => c.Message.OrderId == orderId);
+        await using var query = Store.QuerySession();
+        Assert.Single(await query.Events.FetchStreamAsync(orderId), e => e.Data is OrderStockReserved);
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_of_one_saga_conflict_are_retried_and_all_end_up_applied()
+    {
+        var orderId = NewId.NextGuid();
+        await _host.Bus.Publish(Checkout(orderId));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingStock));
+        await _host.Bus.Publish(new StockReservationFailed(orderId, "OutOfStock", []));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.Failed));
+        var retryLog = _host.Services.GetRequiredService<RetryLog>();
+        var retriesBefore = retryLog.RetriesByException.Values.Sum();
+
+        const int updates = 5;
+        // Hold the saga's row: every consumer reads the same version and then queues behind this lock, so when it is
+        // released exactly one write wins and the others fail their version check.
+        await using (var blocker = new NpgsqlConnection(_host.ConnectionString))
+        {
+            await blocker.OpenAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await using (var lockRow = new NpgsqlCommand("select 1 from orders.mt_doc_checkoutstate where id = @id for update", blocker, transaction))
+            {
+                lockRow.Parameters.AddWithValue("id", orderId);
+                await lockRow.ExecuteScalarAsync();
+            }
+            for (var i = 0; i < updates; i++)
+                await _host.Bus.Publish(new CustomerNotificationFailed(orderId, $"Kind{i}", "email", "SMTP down", DateTimeOffset.UtcNow));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await transaction.CommitAsync();
+        }
+
+        await OrderSagaHost.Eventually(async () =>
+        {
+            await using var session = Store.QuerySession();
+            return (await session.Events.FetchStreamAsync(orderId)).Count(e => e.Data is OrderCustomerNotificationFailed) == updates;
+        }, $"all {updates} updates recorded", TimeSpan.FromSeconds(60));
+
+        Assert.True(retryLog.RetriesByException.Values.Sum() > retriesBefore, "the conflicting updates were not retried");
+        await using var query = Store.QuerySession();
+        var kinds = (await query.Events.FetchStreamAsync(orderId)).Select(e => e.Data).OfType<OrderCustomerNotificationFailed>().Select(e => e.Kind);
+        Assert.Equal(Enumerable.Range(0, updates).Select(i => $"Kind{i}").Order(), kinds.Order());
+        Assert.Equal(nameof(CheckoutStateMachine.Failed), (await query.LoadAsync<CheckoutState>(orderId))!.CurrentState);
+    }
+
+    [Fact]
+    public async Task A_stale_saga_write_is_refused()
+    {
+        var orderId = NewId.NextGuid();
+        await _host.Bus.Publish(Checkout(orderId));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingStock));
+
+        await using var first = Store.LightweightSession();
+        await using var second = Store.LightweightSession();
+        var one = (await first.LoadAsync<CheckoutState>(orderId))!;
+        var two = (await second.LoadAsync<CheckoutState>(orderId))!;
+        one.FailureReason = "first";
+        two.FailureReason = "second";
+        first.Update(one);
+        second.Update(two);
+
+        await first.SaveChangesAsync();
+        await Assert.ThrowsAsync<JasperFx.ConcurrencyException>(() => second.SaveChangesAsync());
+        await using var query = Store.QuerySession();
+        Assert.Equal("first", (await query.LoadAsync<CheckoutState>(orderId))!.FailureReason);
+    }
+
+    async Task WaitForState(Guid orderId, string state) =>
+        await OrderSagaHost.Eventually(async () =>
+        {
+            await using var session = Store.QuerySession();
+            return (await session.LoadAsync<CheckoutState>(orderId))?.CurrentState == state;
+        }, $"saga {orderId} in {state}");
+
+    async Task<long> CountOutboxRowsFor(Guid orderId)
+    {
+        await using var session = Store.QuerySession();
+        return await session.Query<OutboxMessage>().Where(m => m.CorrelationId == orderId).CountAsync();
+    }
+
+    static CheckoutRequested Checkout(Guid orderId) =>
+        new(orderId, NewId.NextGuid(), NewId.NextGuid(), "ada@shop.test", "Ada", [new OrderLine(NewId.NextGuid(), "MUG-1", "Mug", 21m, 2)],
+            42m, "EUR", "pm_card_visa", null, DateTimeOffset.UtcNow);
+}
+
+public sealed class OrderSagaHostFixture : IAsyncLifetime
+{
+    public OrderSagaHost Host { get; } = new();
+    public Task InitializeAsync() => Host.InitializeAsync();
+    public Task DisposeAsync() => Host.DisposeAsync();
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Shop.BuildingBlocks.Messaging;
+using Shop.Contracts.Inventory;
+using Shop.Contracts.Payments;
+using Shop.Testing;
+using Xunit;
+
+namespace Shop.OrderSaga.Tests.Persistence;
+
+/// <summary>
+/// The real OrderSaga service (its Program, in-process) on a fresh PostgreSQL database and RabbitMQ virtual host, plus
+/// a second bus standing in for InventoryService and PaymentService: it records the commands the saga sends them.
+/// </summary>
+public sealed class OrderSagaHost : IAsyncLifetime
+{
+    TestDatabase _database = null!;
+    TestVirtualHost _virtualHost = null!;
+    WebApplicationFactory<Program> _factory = null!;
+    IBusControl _otherServices = null!;
+
+    public ConcurrentQueue<ConsumeContext<ReserveStock>> ReserveStock { get; } = new();
+    public ConcurrentQueue<ConsumeContext<ReleaseStock>> ReleaseStock { get; } = new();
+    public ConcurrentQueue<ConsumeContext<CommitStock>> CommitStock { get; } = new();
+    public ConcurrentQueue<ConsumeContext<ChargePayment>> ChargePayment { get; } = new();
+    public ConcurrentQueue<ConsumeContext<RefundPayment>> RefundPayment { get; } = new();
+
+    public IServiceProvider Services => _factory.Services;
+    public IBus Bus => _otherServices;
+    public string ConnectionString => _database.ConnectionString;
+
+    public Dictionary<string, string> Settings { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestEnvironment.CreateDatabaseAsync("saga");
+        _virtualHost = await TestEnvironment.CreateVirtualHostAsync("saga");
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
+            web.UseSetting("ConnectionStrings:RabbitMq", _virtualHost.AmqpUri.ToString());
+            web.UseSetting("Jwt:SigningKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
+            web.UseSetting("Logging:Format", "text");
+            foreach (var (key, value) in Settings)
+                web.UseSetting(key, value);
+        });
+        _ = _factory.Server; // starts the host: schema, bus, outbox relay
+
+        var rabbit = RabbitMqSettings.From(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = _virtualHost.AmqpUri.ToString() }).Build());
+        _otherServices = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h => { h.Username(rabbit.Username); h.Password(rabbit.Password); });
+            cfg.ReceiveEndpoint(ServiceQueues.Inventory, e =>
+            {
+                e.Handler<ReserveStock>(c => Record(ReserveStock, c));
+                e.Handler<ReleaseStock>(c => Record(ReleaseStock, c));
+                e.Handler<CommitStock>(c => Record(CommitStock, c));
+            });
+            cfg.ReceiveEndpoint(ServiceQueues.Payments, e =>
+            {
+                e.Handler<ChargePayment>(c => Record(ChargePayment, c));
+                e.Handler<RefundPayment>(c => Record(RefundPayment, c));
+            });
+        });
+        await _otherServices.StartAsync();
+    }
+
+    static Task Record<T>(ConcurrentQueue<ConsumeContext<T>> queue, ConsumeContext<T> context) where T : class
+    {
+        queue.Enqueue(context);
+        return Task.CompletedTask;
+    }
+
+    public static async Task Eventually(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+                return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"Timed out waiting for: {what}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _otherServices.StopAsync();
+        await _factory.DisposeAsync();
+        await _virtualHost.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
