@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.BuildingBlocks.Health;
 using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Messaging.DeadLetters;
 using Shop.BuildingBlocks.Observability;
 using Shop.BuildingBlocks.Security;
 
@@ -29,6 +30,8 @@ public static class ServiceDefaults
         app.UseAuthorization();
         app.MapShopHealth();
         app.MapOpenApi().AllowAnonymous();
+        if (app.Services.GetService<DeadLetterQueues>() is not null)
+            app.MapDeadLetters();
         return app;
     }
 }

@@ -34,6 +34,9 @@ public sealed class KnownExceptionHandler(IProblemDetailsService problemDetails,
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read."),
             ConcurrencyException or EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException =>
                 (StatusCodes.Status409Conflict, "The resource was changed by another request; reload and try again."),
+            DocumentAlreadyExistsException => (StatusCodes.Status409Conflict, "The resource already exists."),
+            Marten.Exceptions.MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } } =>
+                (StatusCodes.Status409Conflict, "The resource conflicts with an existing one."),
             _ => (0, ""),
         };
         if (status == 0)

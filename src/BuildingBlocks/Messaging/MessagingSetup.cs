@@ -5,6 +5,7 @@ using MassTransit.Middleware;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.BuildingBlocks.Messaging.DeadLetters;
 using Shop.BuildingBlocks.Messaging.Outbox;
 using Shop.BuildingBlocks.Messaging.Scheduling;
 
@@ -25,6 +26,8 @@ public static class MessagingSetup
 
         builder.Services.AddScoped<IOutboxContextFactory<MartenOutbox>, MartenOutboxContextFactory>();
         builder.Services.AddSingleton<RetryLog>();
+        builder.Services.AddSingleton(new DeadLetterQueues(rabbit, serviceName));
+        var redeliveries = RedeliveryIntervals(builder.Configuration["Messaging:RedeliveryIntervals"]);
         builder.Services.AddHostedService<OutboxDeliveryService>();
 
         builder.Services.AddMassTransit(x =>
@@ -32,13 +35,18 @@ public static class MessagingSetup
             x.SetEndpointNameFormatter(new ServiceEndpointNameFormatter(serviceName));
             x.ReplaceScoped<IScopedBusContextProvider<IBus>, MartenScopedBusContextProvider>();
             x.AddConsumer<ScheduleMessageConsumer>().Endpoint(e => e.Name = ServiceQueues.SchedulerFor(serviceName));
+            // IMessageScheduler for HTTP handlers: scoped, so its ScheduleMessage goes through the request's outbox.
+            x.AddMessageScheduler(ServiceQueues.Address(ServiceQueues.SchedulerFor(serviceName)));
 
             configure(x);
 
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
-                // Transient failures (optimistic concurrency conflicts above all) are retried in place; what still
-                // fails lands in <queue>_error with its fault headers.
+                // Transient failures (optimistic concurrency conflicts above all) are retried in place; then the message
+                // is redelivered later through the durable scheduler (a dependency may be down for minutes); what still
+                // fails lands in <queue>_error with its fault headers, listed and re-driven through /admin/errors.
+                if (redeliveries.Length > 0)
+                    endpoint.UseScheduledRedelivery(r => r.Intervals(redeliveries));
                 endpoint.UseMessageRetry(r =>
                 {
                     r.Intervals(50, 100, 200, 500, 1000, 2000, 5000);
@@ -55,6 +63,8 @@ public static class MessagingSetup
                 {
                     h.Username(rabbit.Username);
                     h.Password(rabbit.Password);
+                    // The outbox deletes a row only after the broker confirmed the message.
+                    h.PublisherConfirmation = true;
                 });
                 cfg.UseMessageScheduler(ServiceQueues.Address(ServiceQueues.SchedulerFor(serviceName)));
                 cfg.ConfigureEndpoints(context);
@@ -62,6 +72,15 @@ public static class MessagingSetup
         });
         return builder;
     }
+
+    /// <summary>Messaging:RedeliveryIntervals, e.g. "00:00:10,00:00:30"; "none" turns delayed redelivery off.</summary>
+    static TimeSpan[] RedeliveryIntervals(string? setting) => setting?.Trim() switch
+    {
+        null or "" => [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)],
+        "none" => [],
+        var list => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(value => TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+    };
 }
 
 /// <summary>Every consumer and saga of a service listens on the service's queue unless it names its own.</summary>

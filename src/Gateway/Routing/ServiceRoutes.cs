@@ -33,6 +33,22 @@ public static class ServiceRoutes
             routes.Add(new RouteConfig { RouteId = $"{service}-root", ClusterId = service, Match = new RouteMatch { Path = prefix } });
             routes.Add(new RouteConfig { RouteId = $"{service}-sub", ClusterId = service, Match = new RouteMatch { Path = prefix + "/{**rest}" } });
         }
+        // Operations endpoints of each service (/admin/... inside it, admin-only there) as /api/admin/{service}/...
+        foreach (var service in Routes.Select(r => r.Service).Distinct())
+        {
+            var prefix = $"/api/admin/{service.ToLowerInvariant()}";
+            routes.Add(new RouteConfig
+            {
+                RouteId = $"{service}-admin",
+                ClusterId = service,
+                Match = new RouteMatch { Path = prefix + "/{**rest}" },
+                Transforms =
+                [
+                    new Dictionary<string, string> { ["PathRemovePrefix"] = prefix },
+                    new Dictionary<string, string> { ["PathPrefix"] = "/admin" },
+                ],
+            });
+        }
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
         return builder;
     }

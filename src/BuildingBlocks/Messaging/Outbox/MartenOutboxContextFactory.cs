@@ -1,6 +1,7 @@
 using Marten;
 using MassTransit;
 using MassTransit.Middleware;
+using Npgsql;
 
 namespace Shop.BuildingBlocks.Messaging.Outbox;
 
@@ -32,6 +33,11 @@ public class MartenOutboxContextFactory(IDocumentSession session, IServiceProvid
         var continueProcessing = true;
         while (continueProcessing)
         {
+            // Each pass runs in one transaction holding a lock on this (consumer, message): two copies of a message
+            // delivered at once (a redelivery racing the original) take turns, so only one of them consumes or
+            // delivers; the other then sees what the first did.
+            await session.BeginTransactionAsync(context.CancellationToken);
+            await LockInbox(inboxId, context.CancellationToken);
             var inbox = await session.LoadAsync<InboxState>(inboxId, context.CancellationToken);
             var isNew = inbox is null;
             inbox ??= new InboxState
@@ -57,6 +63,13 @@ public class MartenOutboxContextFactory(IDocumentSession session, IServiceProvid
 
             continueProcessing = outboxContext.ContinueProcessing;
         }
+    }
+
+    async Task LockInbox(string inboxId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@id, 0))", session.Connection);
+        command.Parameters.AddWithValue("id", inboxId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("outboxContextFactory").Add("provider", "marten");

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.BuildingBlocks.Messaging;
+using Shop.BuildingBlocks.Persistence;
+using Shop.Testing;
+using Xunit;
+
+namespace Shop.BuildingBlocks.Tests.Messaging;
+
+// The messages and documents of a small service built on the building blocks exactly like the real ones.
+public record DoWork(Guid WorkId);
+public record WorkDone(Guid WorkId);
+public record ThingCreated(Guid ThingId);
+public record Reminder(Guid ReminderId);
+
+public class WorkEffect
+{
+    public Guid Id { get; set; }
+}
+
+public class Thing
+{
+    public Guid Id { get; set; }
+}
+
+/// <summary>Does its work once per message; fails on purpose for ids listed in <see cref="Broken"/>.</summary>
+public sealed class DoWorkConsumer(IDocumentSession session) : IConsumer<DoWork>
+{
+    public static readonly ConcurrentDictionary<Guid, bool> Broken = new();
+
+    public async Task Consume(ConsumeContext<DoWork> context)
+    {
+        session.Insert(new WorkEffect { Id = context.Message.WorkId });
+        await context.Publish(new WorkDone(context.Message.WorkId));
+        if (Broken.ContainsKey(context.Message.WorkId))
+            throw new InvalidOperationException($"work {context.Message.WorkId} is broken");
+    }
+}
+
+/// <summary>
+/// A service host (in-process, test server) using AddShopMarten + AddShopMessaging on a real database and virtual host,
+/// plus an observer bus that records what the service publishes. Several hosts can share one database (restarts).
+/// </summary>
+public sealed class MessagingTestService : IAsyncDisposable
+{
+    public const string Queue = "work";
+    public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+
+    readonly WebApplication _app;
+    readonly IBusControl _observer;
+
+    public ConcurrentQueue<WorkDone> WorkDone { get; }
+    public ConcurrentQueue<ThingCreated> ThingsCreated { get; }
+    public ConcurrentQueue<(Reminder Reminder, DateTime ReceivedAt)> Reminders { get; }
+
+    MessagingTestService(WebApplication app, IBusControl observer, ConcurrentQueue<WorkDone> workDone, ConcurrentQueue<ThingCreated> thingsCreated,
+        ConcurrentQueue<(Reminder, DateTime)> reminders)
+    {
+        _app = app;
+        _observer = observer;
+        WorkDone = workDone;
+        ThingsCreated = thingsCreated;
+        Reminders = reminders;
+    }
+
+    public IServiceProvider Services => _app.Services;
+    public IDocumentStore Store => _app.Services.GetRequiredService<IDocumentStore>();
+    public IBus ObserverBus => _observer;
+
+    public HttpClient Client(params string[] roles)
+    {
+        var client = _app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Bearer", TestTokens.Create(SigningKey, Guid.NewGuid(), "ops@shop.test", roles));
+        return client;
+    }
+
+    public static async Task<MessagingTestService> Start(TestDatabase database, TestVirtualHost virtualHost)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = database.ConnectionString,
+            ["ConnectionStrings:RabbitMq"] = virtualHost.AmqpUri.ToString(),
+            ["Jwt:SigningKey"] = SigningKey,
+            ["Logging:Format"] = "text",
+            // No delayed redeliveries: a broken message reaches the error queue after the in-place retries.
+            ["Messaging:RedeliveryIntervals"] = "none",
+        });
+        builder.AddShopDefaults("work-service");
+        builder.AddShopMarten("work", options =>
+        {
+            options.Schema.For<WorkEffect>();
+            options.Schema.For<Thing>();
+        });
+        builder.AddShopMessaging(Queue, bus => bus.AddConsumer<DoWorkConsumer>());
+
+        var app = builder.Build();
+        app.UseShopDefaults();
+        // An HTTP handler using the bus outbox: state and message commit together or not at all.
+        app.MapPost("/things/{id:guid}", async (Guid id, IDocumentSession session, IPublishEndpoint publish) =>
+        {
+            session.Insert(new Thing { Id = id });
+            await publish.Publish(new ThingCreated(id));
+            await session.SaveChangesAsync();
+            return Results.Created($"/things/{id}", null);
+        });
+        app.MapPost("/reminders/{id:guid}", async (Guid id, int seconds, IDocumentSession session, IMessageScheduler scheduler) =>
+        {
+            await scheduler.SchedulePublish(DateTime.UtcNow.AddSeconds(seconds), new Reminder(id));
+            await session.SaveChangesAsync();
+            return Results.Accepted();
+        });
+        // The observer's queue is bound before the service can publish anything, so nothing it sends is missed.
+        var rabbit = RabbitMqSettings.From(app.Configuration);
+        var workDone = new ConcurrentQueue<WorkDone>();
+        var thingsCreated = new ConcurrentQueue<ThingCreated>();
+        var reminders = new ConcurrentQueue<(Reminder, DateTime)>();
+        var observer = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h => { h.Username(rabbit.Username); h.Password(rabbit.Password); });
+            cfg.ReceiveEndpoint($"observer-{Guid.NewGuid():N}", e =>
+            {
+                e.AutoDelete = true;
+                e.Handler<WorkDone>(c => { workDone.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<ThingCreated>(c => { thingsCreated.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<Reminder>(c => { reminders.Enqueue((c.Message, DateTime.UtcNow)); return Task.CompletedTask; });
+            });
+        });
+        await observer.StartAsync();
+        await app.StartAsync();
+        return new MessagingTestService(app, observer, workDone, thingsCreated, reminders);
+    }
+
+    public async Task<int> Count<T>() where T : class
+    {
+        await using var session = Store.QuerySession();
+        return await session.Query<T>().CountAsync();
+    }
+
+    public static async Task Eventually(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+                return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"Timed out waiting for: {what}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The service first, so nothing it still sends while stopping goes past a stopped observer.
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _observer.StopAsync();
+    }
+}
