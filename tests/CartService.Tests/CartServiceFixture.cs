@@ -54,7 +54,7 @@ public class CartServiceFixture : IAsyncLifetime
             ["Jwt__SigningKey"] = _signingKey,
         }, Path.Combine(logs, "inventory.log"));
         Inventory.Start();
-        await Inventory.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        await Inventory.WaitUntilReadyAsync(TimeSpan.FromMinutes(5));
 
         var settings = new Dictionary<string, string>
         {
@@ -71,12 +71,13 @@ public class CartServiceFixture : IAsyncLifetime
             settings[key] = value;
         _cart = new CartFactory(settings);
         using var client = _cart.CreateClient();
-        for (var attempt = 0; ; attempt++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
         {
             using var ready = await client.GetAsync("health/ready");
             if (ready.IsSuccessStatusCode)
                 break;
-            if (attempt > 300)
+            if (DateTime.UtcNow > deadline)
                 throw new TimeoutException("CartService did not get ready");
             await Task.Delay(100);
         }
@@ -153,7 +154,7 @@ public class CartServiceFixture : IAsyncLifetime
     /// <summary>Waits until the cart's catalog replica holds the product in the expected state (events travel over RabbitMQ).</summary>
     public async Task<CatalogProduct> WaitForReplica(Guid productId, Func<CatalogProduct, bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         CatalogProduct? product = null;
         while (DateTime.UtcNow < deadline)
         {

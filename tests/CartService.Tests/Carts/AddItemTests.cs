@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using System.Net;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Shop.CartService.Tests.Carts;
 
 [Collection(CartCollection.Name)]
-public sealed class AddItemTests(CartServiceFixture fixture)
+public sealed class AddItemTests(CartServiceFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Adding_a_product_already_in_the_cart_adds_to_its_quantity()
@@ -102,7 +104,9 @@ public sealed class AddItemTests(CartServiceFixture fixture)
         using var shopper = fixture.NewCustomer();
 
         // A brand-new customer: the first adds also race to open the cart.
+        var clock = Stopwatch.StartNew();
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => shopper.Add(products[i % 4].Id, 1)));
+        output.WriteLine($"20 concurrent adds to one new cart: {clock.ElapsedMilliseconds} ms in all (conflicts retried)");
         foreach (var response in responses)
             await CartClient.Read<CartClient.Cart>(response);
 
