@@ -10,12 +10,16 @@ public static class CartResults
     public static async Task<IResult> Changed(CartWriteResult result, HttpContext http, IQuerySession session, CancellationToken cancellationToken)
     {
         if (result.Answer is not null)
-        {
-            if (result.Stale)
-                http.Response.Headers.ETag = CartETag.For(result.Cart);
-            return result.Answer;
-        }
+            return Answer(result, http);
         return CartView.Ok(http, await CartView.Live(session, result.Cart, cancellationToken), CartETag.For(result.Cart));
+    }
+
+    /// <summary>The answer the writer gave instead of a change; a 412 carries the cart's current ETag.</summary>
+    public static IResult Answer(CartWriteResult result, HttpContext http)
+    {
+        if (result.Stale)
+            http.Response.Headers.ETag = CartETag.For(result.Cart);
+        return result.Answer!;
     }
 
     public static IResult MalformedIfMatch() => Problems.Validation("If-Match", "If-Match must be \"*\" or a list of entity tags from ETag.");

@@ -141,11 +141,7 @@ public static class CheckoutEndpoint
         }, cancellationToken);
 
         if (result.Answer is not null)
-        {
-            if (result.Stale)
-                http.Response.Headers.ETag = CartETag.For(result.Cart);
-            return result.Answer;
-        }
+            return CartResults.Answer(result, http);
         return Accepted(CheckoutResponse.From(checkedOutCartId, result.Appended.OfType<CheckedOut>().Single()));
     }
 

@@ -16,11 +16,7 @@ public static class ClearCartEndpoint
         var result = await writer.Change(user.GetUserId(), precondition, attempt => Task.FromResult(
             attempt.Cart.Lines.Count == 0 ? CartDecision.Unchanged : CartDecision.Append(new CartCleared())), cancellationToken);
         if (result.Answer is not null)
-        {
-            if (result.Stale)
-                http.Response.Headers.ETag = CartETag.For(result.Cart);
-            return result.Answer;
-        }
+            return CartResults.Answer(result, http);
         http.Response.Headers.ETag = CartETag.For(result.Cart);
         return TypedResults.NoContent();
     }
