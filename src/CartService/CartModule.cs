@@ -1,9 +1,16 @@
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.BuildingBlocks.Security;
 using Shop.CartService.Carts;
+using Shop.CartService.Carts.Abandoning;
 using Shop.CartService.Carts.AddingItem;
+using Shop.CartService.Carts.ChangingQuantity;
 using Shop.CartService.Carts.CheckingOut;
+using Shop.CartService.Carts.ClearingCart;
+using Shop.CartService.Carts.History;
+using Shop.CartService.Carts.RemovingItem;
 using Shop.CartService.Carts.ViewingCart;
 using Shop.CartService.Catalog;
 
@@ -16,8 +23,10 @@ public static class CartModule
     public static void ConfigureDocuments(StoreOptions options)
     {
         options.Projections.Snapshot<Cart>(SnapshotLifecycle.Inline);
+        options.Schema.For<Cart>().Index(c => c.CustomerId).Index(c => c.LastActivityAt);
         options.Schema.For<ActiveCart>();
         options.Schema.For<CatalogProduct>();
+        options.Schema.For<CheckoutRecord>().Identity(r => r.Id).Index(r => r.CustomerId);
     }
 
     public static void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<ProductReplicaConsumer>();
@@ -32,15 +41,28 @@ public static class CartModule
             http.Timeout = TimeSpan.FromSeconds(5);
         });
         builder.Services.AddHostedService<CatalogReplicaSync>();
+
+        builder.Services.AddSingleton<CartWriter>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.Configure<AbandonedCartOptions>(builder.Configuration.GetSection("Cart"));
+        builder.Services.AddSingleton<AbandonedCartSweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AbandonedCartSweeper>());
         return builder;
     }
 
     public static WebApplication MapCart(this WebApplication app)
     {
         var cart = app.MapGroup("/api/cart").WithTags("Cart").RequireAuthorization();
-        cart.MapGet("/", ViewCartEndpoint.Handle);
-        cart.MapPost("/items", AddItemEndpoint.Handle);
-        cart.MapPost("/checkout", CheckoutEndpoint.Handle);
+        cart.MapGet("/", ViewCartEndpoint.Mine).Produces<CartResponse>();
+        cart.MapDelete("/", ClearCartEndpoint.Handle).Produces(StatusCodes.Status204NoContent);
+        cart.MapPost("/items", AddItemEndpoint.Handle).Produces<CartResponse>();
+        cart.MapPut("/items/{productId:guid}", ChangeQuantityEndpoint.Handle).Produces<CartResponse>();
+        cart.MapDelete("/items/{productId:guid}", RemoveItemEndpoint.Handle).Produces<CartResponse>();
+        cart.MapPost("/checkout", CheckoutEndpoint.Handle).Produces<CheckoutResponse>(StatusCodes.Status202Accepted);
+        cart.MapGet("/history", CartHistoryEndpoint.Mine);
+        cart.MapGet("/abandoned", ListAbandonedCartsEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        cart.MapGet("/{cartId:guid}", ViewCartEndpoint.One).Produces<CartResponse>();
+        cart.MapGet("/{cartId:guid}/history", CartHistoryEndpoint.One).Produces<CartHistoryResponse>();
         return app;
     }
 }

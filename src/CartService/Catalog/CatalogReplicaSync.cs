@@ -18,9 +18,10 @@ public sealed class CatalogReplicaSync(IServiceScopeFactory scopes, IConfigurati
             TimeSpan wait;
             try
             {
-                var synced = await SyncOnce(stoppingToken);
-                // An empty catalog right after start usually means InventoryService is still seeding: look again soon.
-                wait = synced == 0 ? retry : interval;
+                var (seen, changed) = await SyncOnce(stoppingToken);
+                // An empty or still changing catalog right after start usually means InventoryService is still seeding (and
+                // some of its ProductCreated events may have gone out before this service bound its queue): look again soon.
+                wait = seen == 0 || changed > 0 ? retry : interval;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -36,7 +37,7 @@ public sealed class CatalogReplicaSync(IServiceScopeFactory scopes, IConfigurati
         }
     }
 
-    public async Task<int> SyncOnce(CancellationToken cancellationToken)
+    public async Task<(int Seen, int Changed)> SyncOnce(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var inventory = scope.ServiceProvider.GetRequiredService<InventoryCatalogClient>();
@@ -57,6 +58,6 @@ public sealed class CatalogReplicaSync(IServiceScopeFactory scopes, IConfigurati
         }
         if (changed > 0)
             logger.LogInformation("Catalog replica reconciled: {Changed} of {Seen} products updated", changed, seen);
-        return seen;
+        return (seen, changed);
     }
 }
