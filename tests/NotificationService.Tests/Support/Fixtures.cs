@@ -60,8 +60,12 @@ public sealed class PickupDirectoryFixture : NotificationServiceFixture
 
     public string PickupDirectory => Path.Combine(LogDirectory, "mail");
 
-    protected override void Configure(IDictionary<string, string> settings) =>
+    protected override void Configure(IDictionary<string, string> settings)
+    {
         settings["Notifications__Email__PickupDirectory"] = PickupDirectory;
+        // Far longer than the tests wait: mail goes out only because the consumer's commit wakes the dispatcher.
+        settings["Notifications__Delivery__PollInterval"] = "00:05:00";
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -205,5 +205,5 @@ public static class SampleOrders
         ],
         37.75m, "EUR");
 
-    public static string Number(Guid orderId) => orderId.ToString("N")[..8].ToUpperInvariant();
+    public static string Number(Guid orderId) => orderId.ToString("N")[^8..].ToUpperInvariant();
 }

@@ -6,8 +6,11 @@ namespace Shop.NotificationService.Notifications.Templates;
 public sealed record OrderNotice(
     string Kind, Guid OrderId, OrderSummary Order, string Status, string? Reason = null, string? Detail = null, decimal? RefundedAmount = null)
 {
-    /// <summary>The short order number customers see (first 8 hex digits of the order id).</summary>
-    public string OrderNumber => OrderId.ToString("N")[..8].ToUpperInvariant();
+    /// <summary>
+    /// The short order number customers see: the last 8 hex digits of the order id. Order ids are version-7 GUIDs, whose
+    /// leading digits are a timestamp shared by every order of the same minute; the trailing ones are random.
+    /// </summary>
+    public string OrderNumber => OrderId.ToString("N")[^8..].ToUpperInvariant();
 
     public static OrderNotice From(OrderConfirmed e) => new(nameof(OrderConfirmed), e.OrderId, e.Order, "Confirmed");
 

@@ -49,4 +49,12 @@ public sealed class OrderMessageTemplatesTests
         ];
         Assert.All(notices, notice => Assert.InRange(OrderMessageTemplates.Render(notice).Sms.Length, 20, 160));
     }
+
+    [Fact]
+    public void Orders_placed_in_the_same_moment_get_different_order_numbers()
+    {
+        // Order ids are version-7 GUIDs: their leading digits are a timestamp.
+        var numbers = Enumerable.Range(0, 50).Select(_ => OrderNotice.From(new OrderConfirmed(Guid.CreateVersion7(), Order, DateTimeOffset.UtcNow)).OrderNumber);
+        Assert.Equal(50, numbers.Distinct().Count());
+    }
 }
