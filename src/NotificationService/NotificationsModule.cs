@@ -33,7 +33,7 @@ public static class NotificationsModule
         var services = builder.Services;
         var delivery = Bind<DeliveryOptions>(configuration, DeliveryOptions.Section, o => o.Problems());
         var smtp = Bind<SmtpOptions>(configuration, SmtpOptions.Section, o => o.Problems());
-        var email = Bind<EmailOptions>(configuration, EmailOptions.Section, _ => []);
+        var email = Bind<EmailOptions>(configuration, EmailOptions.Section, o => o.Problems());
 
         services.AddSingleton(NotificationChannels.From(configuration));
         services.AddSingleton(Options.Create(delivery));

@@ -1,4 +1,5 @@
 using MailKit.Security;
+using MimeKit;
 
 namespace Shop.NotificationService.Notifications.Delivery.Email;
 
@@ -11,6 +12,12 @@ public sealed class EmailOptions
 
     /// <summary>Where the file sender writes .eml files when no SMTP host is configured (default: sent-mail/ under the content root).</summary>
     public string? PickupDirectory { get; set; }
+
+    public IEnumerable<string> Problems()
+    {
+        if (!MailboxAddress.TryParse(From, out var from) || string.IsNullOrEmpty(from.Domain))
+            yield return $"Notifications:Email:From is not an email address ('{From}')";
+    }
 }
 
 /// <summary>Configuration section Smtp. With no Host at all, email goes to .eml files instead.</summary>
