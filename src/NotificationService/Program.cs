@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddShopDefaults("notification-service");
 builder.AddShopMarten(NotificationsModule.Schema, NotificationsModule.ConfigureDocuments);
 builder.AddShopMessaging(ServiceQueues.Notifications, NotificationsModule.AddConsumers);
+builder.AddNotifications();
 
 // Here, not in BuildingBlocks: the validation source generator registers the types of the assembly that calls it.
 builder.Services.AddValidation();

@@ -85,6 +85,8 @@ public class ShopCluster : IAsyncDisposable
             ["Services__Orders"] = $"http://127.0.0.1:{ports["orders"][0]}",
             ["Services__Payments"] = $"http://127.0.0.1:{ports["payments"][0]}",
             ["Services__Notifications"] = $"http://127.0.0.1:{ports["notifications"][0]}",
+            // No SMTP server in these runs: NotificationService writes its email as .eml files beside the logs.
+            ["Notifications__Email__PickupDirectory"] = Path.Combine(LogDirectory, "mail"),
         };
         foreach (var (key, value) in Settings)
             environment[key.Replace(":", "__")] = value;

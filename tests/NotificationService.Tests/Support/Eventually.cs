@@ -1,0 +1,23 @@
+namespace Shop.NotificationService.Tests.Support;
+
+/// <summary>Polling waits that tolerate a loaded machine: generous deadlines, and a message that says what never happened.</summary>
+public static class Eventually
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<T> Get<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, Func<string>? diagnostics = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        T value;
+        while (true)
+        {
+            value = await probe();
+            if (done(value))
+                return value;
+            if (DateTime.UtcNow > deadline)
+                break;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"Timed out waiting for {what}.{(diagnostics is null ? "" : "\n" + diagnostics())}");
+    }
+}
