@@ -14,6 +14,7 @@ public static class ServiceDefaults
     {
         builder.AddShopTelemetry(serviceName);
         builder.AddShopProblemDetails();
+        builder.AddShopRequestSizeLimits();
         builder.AddShopAuthentication();
         builder.Services.AddShopHealthChecks().AddPostgresCheck();
         builder.Services.AddOpenApi();
@@ -25,6 +26,7 @@ public static class ServiceDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseShopRequestSizeLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapShopHealth();
