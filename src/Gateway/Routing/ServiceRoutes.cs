@@ -63,6 +63,8 @@ public static class ServiceRoutes
                 ],
             });
         }
+        // One information line per proxied request drowns the gateway's log; errors and warnings stay.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddTransforms(context => context.AddRequestTransform(transform =>
         {
             // The services trust only the gateway's tokens: a request signed in with an external provider's token goes on

@@ -18,9 +18,11 @@ public sealed class AttemptLimiter(IDocumentStore store, TimeProvider clock, IOp
     public async Task<TimeSpan?> TryCountAsync(IReadOnlyList<AttemptKey> keys, CancellationToken cancellationToken)
     {
         TimeSpan? lockedFor = null;
+        var locked = new List<string>();
         await UpdateAsync(keys, (counters, now) =>
         {
             lockedFor = counters.Max(c => c.Counter.LockedUntil - now);
+            locked = counters.Where(c => c.Counter.LockedUntil is not null).Select(c => c.Counter.Id).ToList();
             if (lockedFor is not null)
                 return false;
             foreach (var (counter, policy) in counters)
@@ -32,7 +34,7 @@ public sealed class AttemptLimiter(IDocumentStore store, TimeProvider clock, IOp
             return true;
         }, cancellationToken);
         if (lockedFor is not null)
-            logger.LogWarning("Sign-in attempt refused: {Keys} locked for {Seconds:F0} s", string.Join(", ", keys.Select(k => k.Id)), lockedFor.Value.TotalSeconds);
+            logger.LogWarning("Sign-in attempt refused: {Keys} locked for {Seconds:F0} s", string.Join(", ", locked), lockedFor.Value.TotalSeconds);
         return lockedFor;
     }
 
