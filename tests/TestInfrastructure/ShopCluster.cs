@@ -86,6 +86,11 @@ public class ShopCluster : IAsyncDisposable
             ["Services__Payments"] = $"http://127.0.0.1:{ports["payments"][0]}",
             ["Services__Notifications"] = $"http://127.0.0.1:{ports["notifications"][0]}",
         };
+        // The gateway's per-address and per-user limits are made for a public shop; test suites sign up and poll for many
+        // customers from 127.0.0.1 within seconds. Settings (applied below) can set them again, as Gateway.Tests does.
+        foreach (var limit in (string[])["Login", "Register", "PerUser", "Anonymous"])
+            environment[$"RateLimiting__{limit}__PermitLimit"] = "1000000";
+        environment["Lockout__AddressMaxFailures"] = "1000000";
         foreach (var (key, value) in Settings)
             environment[key.Replace(":", "__")] = value;
         return environment;
