@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,9 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Shop.BuildingBlocks.Http;
 
 /// <summary>
-/// Caps request bodies (Http:MaxRequestBodyBytes, 1 MiB by default: the largest JSON the API takes is a few KB).
-/// A declared Content-Length over the cap is refused up front with a 413 ProblemDetails; a chunked body that grows past
-/// it makes Kestrel throw a 413 BadHttpRequestException while it is read, which KnownExceptionHandler turns into the same.
+/// Caps request bodies (Http:MaxRequestBodyBytes, 1 MiB by default: the largest JSON the API takes is a few KB; an
+/// endpoint that needs more says so with [RequestSizeLimit]).
+/// A declared Content-Length over the cap is refused up front with a 413 ProblemDetails. A chunked body that grows past
+/// it makes Kestrel throw a 413 BadHttpRequestException while it is read: the endpoint's body binding (or
+/// KnownExceptionHandler, or YARP at the gateway) answers 413, and the status-code pages give it a ProblemDetails body.
 /// </summary>
 public static class RequestSizeLimits
 {
@@ -31,12 +34,13 @@ public static class RequestSizeLimits
 
     public static WebApplication UseShopRequestSizeLimits(this WebApplication app)
     {
-        var limit = MaxRequestBodyBytes(app.Configuration);
         app.Use(async (context, next) =>
         {
-            if (context.Request.ContentLength > limit)
+            // The request's own limit: Kestrel's, or an endpoint's [RequestSizeLimit] once routing has applied it.
+            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            if (limit is not null && context.Request.ContentLength > limit)
             {
-                await RejectAsync(context, limit);
+                await RejectAsync(context, limit.Value);
                 return;
             }
             await next(context);

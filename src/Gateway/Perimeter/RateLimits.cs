@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Shop.BuildingBlocks.Security;
@@ -67,7 +68,7 @@ public static class RateLimits
                     return RateLimitPartition.GetNoLimiter("health");
                 // Only a token the gateway validated yields a user: a forged subject stays anonymous.
                 return context.User.Identity?.IsAuthenticated == true
-                    ? RateLimitPartition.GetTokenBucketLimiter($"user:{context.User.GetUserId()}", _ => settings.PerUser.ToTokenBucket())
+                    ? RateLimitPartition.GetTokenBucketLimiter($"user:{context.User.FindFirstValue(ShopClaims.Subject)}", _ => settings.PerUser.ToTokenBucket())
                     : RateLimitPartition.GetTokenBucketLimiter($"address:{ClientAddresses.Of(context)}", _ => settings.Anonymous.ToTokenBucket());
             });
             options.AddPolicy(Login, context => RateLimitPartition.GetTokenBucketLimiter(ClientAddresses.Of(context), _ => settings.Login.ToTokenBucket()));
