@@ -15,6 +15,7 @@ public static class ServiceDefaults
     {
         builder.AddShopTelemetry(serviceName);
         builder.AddShopProblemDetails();
+        builder.AddShopRequestSizeLimits();
         builder.AddShopAuthentication();
         builder.Services.AddShopHealthChecks().AddPostgresCheck();
         builder.Services.AddOpenApi();
@@ -26,6 +27,7 @@ public static class ServiceDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseShopRequestSizeLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapShopHealth();

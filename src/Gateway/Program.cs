@@ -1,20 +1,30 @@
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Persistence;
 using Shop.Gateway.Identity;
+using Shop.Gateway.Perimeter;
 using Shop.Gateway.Routing;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShopDefaults("gateway");
 builder.AddShopMarten(IdentityModule.Schema, IdentityModule.ConfigureDocuments);
 builder.AddIdentity();
+builder.AddClientAddresses();
+builder.AddSecurityHeaders();
+builder.AddCrossOrigin();
+builder.AddRateLimits();
 builder.AddServiceRoutes();
 
 // Here, not in BuildingBlocks: the validation source generator registers the types of the assembly that calls it.
 builder.Services.AddValidation();
 
 var app = builder.Build();
-app.UseShopDefaults();
+app.UseForwardedHeaders();   // first: everything after keys on the real client address
+app.UseSecurityHeaders();
+app.UseCors();               // answers preflights before authentication and rate limits
+app.UseShopDefaults();       // exception handler, ProblemDetails, body size limit, authentication, authorization, health
+app.UseRateLimiter();        // after authentication: the per-user limit keys on the validated token's subject
 app.MapIdentity();
+app.MapApiDocs();
 app.MapReverseProxy();
 app.Run();
 

@@ -88,6 +88,11 @@ public class ShopCluster : IAsyncDisposable
             // No SMTP server in these runs: NotificationService writes its email as .eml files beside the logs.
             ["Notifications__Email__PickupDirectory"] = Path.Combine(LogDirectory, "mail"),
         };
+        // The gateway's per-address and per-user limits are made for a public shop; test suites sign up and poll for many
+        // customers from 127.0.0.1 within seconds. Settings (applied below) can set them again, as Gateway.Tests does.
+        foreach (var limit in (string[])["Login", "Register", "PerUser", "Anonymous"])
+            environment[$"RateLimiting__{limit}__PermitLimit"] = "1000000";
+        environment["Lockout__AddressMaxFailures"] = "1000000";
         foreach (var (key, value) in Settings)
             environment[key.Replace(":", "__")] = value;
         return environment;

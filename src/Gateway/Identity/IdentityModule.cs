@@ -5,10 +5,15 @@ using Microsoft.AspNetCore.Identity;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Security;
 using Shop.Gateway.Identity.Bootstrapping;
+using Shop.Gateway.Identity.External;
+using Shop.Gateway.Identity.FindingUsers;
+using Shop.Gateway.Identity.Lockout;
 using Shop.Gateway.Identity.LoggingIn;
+using Shop.Gateway.Identity.Promoting;
 using Shop.Gateway.Identity.Refreshing;
 using Shop.Gateway.Identity.Registering;
 using Shop.Gateway.Identity.Tokens;
+using Shop.Gateway.Perimeter;
 
 namespace Shop.Gateway.Identity;
 
@@ -18,8 +23,10 @@ public static class IdentityModule
 
     public static void ConfigureDocuments(Marten.StoreOptions options)
     {
-        options.Schema.For<User>().UniqueIndex(u => u.NormalizedEmail).UseOptimisticConcurrency(true);
+        options.Schema.For<User>().UniqueIndex(u => u.NormalizedEmail!).UseOptimisticConcurrency(true);
         options.Schema.For<RefreshToken>().Index(t => t.FamilyId).UseOptimisticConcurrency(true);
+        options.Schema.For<AttemptCounter>().UseOptimisticConcurrency(true);
+        options.Schema.For<ExternalLogin>();
     }
 
     public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
@@ -27,18 +34,26 @@ public static class IdentityModule
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.Configure<LockoutSettings>(builder.Configuration.GetSection("Lockout"));
+        builder.Services.AddSingleton<AttemptLimiter>();
+        builder.Services.AddHostedService<AttemptCounterCleanup>();
         builder.Services.AddHostedService<AdminBootstrapper>();
+        builder.AddExternalAuthentication();
         return builder;
     }
 
     public static WebApplication MapIdentity(this WebApplication app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Identity");
-        auth.MapPost("/register", RegisterEndpoint.Handle).AllowAnonymous();
-        auth.MapPost("/login", LoginEndpoint.Handle).AllowAnonymous();
+        auth.MapPost("/register", RegisterEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Register);
+        auth.MapPost("/login", LoginEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
         auth.MapPost("/refresh", RefreshEndpoint.Refresh).AllowAnonymous();
         auth.MapPost("/logout", RefreshEndpoint.Logout).AllowAnonymous();
         auth.MapGet("/me", Me).RequireAuthorization();
+
+        var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(ShopPolicies.Admin);
+        users.MapGet("/", FindUserEndpoint.Handle);
+        users.MapPost("/{id:guid}/promote", PromoteUserEndpoint.Handle);
         return app;
     }
 

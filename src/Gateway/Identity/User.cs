@@ -5,8 +5,11 @@ public class User
 {
     public Guid Id { get; set; }
     public string Email { get; set; } = "";
-    /// <summary>Lower-cased email: unique, so two accounts never differ only by case.</summary>
-    public string NormalizedEmail { get; set; } = "";
+    /// <summary>
+    /// Lower-cased email, the password sign-in key: unique, so two accounts never differ only by case. Null for an account
+    /// that signs in only through the external OIDC provider (it claims no email here and has no password).
+    /// </summary>
+    public string? NormalizedEmail { get; set; }
     public string Name { get; set; } = "";
     public string PasswordHash { get; set; } = "";
     public List<string> Roles { get; set; } = [];

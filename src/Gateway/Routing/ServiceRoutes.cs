@@ -1,4 +1,9 @@
+using System.Net.Http.Headers;
+using Shop.BuildingBlocks.Security;
+using Shop.Gateway.Identity.External;
+using Shop.Gateway.Identity.Tokens;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Shop.Gateway.Routing;
 
@@ -14,11 +19,21 @@ public static class ServiceRoutes
         ("/api/notifications", "Notifications"),
     ];
 
+    /// <summary>The services whose OpenAPI documents the gateway serves at /api/docs/{name}/openapi.json.</summary>
+    public static readonly (string Name, string Service)[] Documents =
+    [
+        ("inventory", "Inventory"),
+        ("cart", "Cart"),
+        ("orders", "Orders"),
+        ("payments", "Payments"),
+        ("notifications", "Notifications"),
+    ];
+
     public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)
     {
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
-        foreach (var service in Routes.Select(r => r.Service).Distinct())
+        foreach (var service in Routes.Select(r => r.Service).Concat(Documents.Select(d => d.Service)).Distinct())
         {
             var address = builder.Configuration[$"Services:{service}"]
                 ?? throw new InvalidOperationException($"Services:{service} (the {service} service's base URL) is not configured.");
@@ -49,7 +64,36 @@ public static class ServiceRoutes
                 ],
             });
         }
-        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        foreach (var (name, service) in Documents)
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = $"{service}-openapi",
+                ClusterId = service,
+                Match = new RouteMatch { Path = $"{ApiDocs.Prefix}/{name}/openapi.json", Methods = ["GET"] },
+                // The original Host makes the document name the gateway, not the service's private address, as its server.
+                Transforms =
+                [
+                    new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" },
+                    new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" },
+                ],
+            });
+        }
+        // One information line per proxied request drowns the gateway's log; errors and warnings stay.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddTransforms(context => context.AddRequestTransform(transform =>
+        {
+            // The services trust only the gateway's tokens: a request signed in with an external provider's token goes on
+            // with a gateway token of the linked account instead.
+            var user = transform.HttpContext.User;
+            if (user.Identity is { IsAuthenticated: true, AuthenticationType: ExternalAuthentication.Scheme })
+            {
+                var tokens = transform.HttpContext.RequestServices.GetRequiredService<TokenIssuer>();
+                var accessToken = tokens.AccessToken(user.GetUserId(), user.GetEmail(), user.GetDisplayName(), user.FindAll(ShopClaims.Role).Select(c => c.Value));
+                transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+            }
+            return ValueTask.CompletedTask;
+        }));
         return builder;
     }
 }

@@ -2,7 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Shop.Gateway.Identity.Lockout;
 using Shop.Gateway.Identity.Tokens;
+using Shop.Gateway.Perimeter;
 
 namespace Shop.Gateway.Identity.LoggingIn;
 
@@ -10,13 +12,22 @@ public record LoginRequest([Required, StringLength(254)] string Email, [Required
 
 public static class LoginEndpoint
 {
-    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Handle(
-        LoginRequest request, IDocumentSession session, IPasswordHasher<User> hasher, TokenIssuer tokens, CancellationToken cancellationToken)
+    // Verified when the email is unknown, so that an unknown email takes as long to refuse as a wrong password.
+    static readonly string UnknownUserHash = new PasswordHasher<User>().HashPassword(new User(), Guid.NewGuid().ToString());
+
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Handle(LoginRequest request, HttpContext http, IDocumentSession session,
+        IPasswordHasher<User> hasher, TokenIssuer tokens, AttemptLimiter attempts, CancellationToken cancellationToken)
     {
         var normalized = User.Normalize(request.Email);
+        var account = attempts.Settings.Account(normalized);
+        var address = attempts.Settings.Address(ClientAddresses.Of(http));
+        // Counted for unknown emails too: a lockout must not tell which accounts exist.
+        if (await attempts.TryCountAsync([account, address], cancellationToken) is { } lockedFor)
+            return TooManyRequests.Problem(http, lockedFor, "Too many failed sign-in attempts.");
+
         var user = await session.Query<User>().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
         // Same answer for an unknown email and a wrong password: no account enumeration.
-        var verdict = user is null ? PasswordVerificationResult.Failed : hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password);
+        var verdict = hasher.VerifyHashedPassword(user ?? new User(), user?.PasswordHash ?? UnknownUserHash, request.Password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
             return InvalidCredentials();
 
@@ -27,6 +38,7 @@ public static class LoginEndpoint
         }
         var response = tokens.Issue(user, session);
         await session.SaveChangesAsync(cancellationToken);
+        await attempts.ForgiveAsync(account, address, cancellationToken);
         return TypedResults.Ok(response);
     }
 

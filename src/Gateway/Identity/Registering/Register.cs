@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Security;
+using Shop.Gateway.Identity.Lockout;
+using Shop.Gateway.Perimeter;
 
 namespace Shop.Gateway.Identity.Registering;
 
@@ -19,10 +21,14 @@ public static class RegisterEndpoint
     public const int MinPasswordLength = 10;
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        RegisterRequest request, IDocumentSession session, IPasswordHasher<User> hasher, CancellationToken cancellationToken)
+        RegisterRequest request, HttpContext http, IDocumentSession session, IPasswordHasher<User> hasher, AttemptLimiter attempts,
+        CancellationToken cancellationToken)
     {
         if (PasswordProblem(request.Password, request.Email) is { } problem)
             return Problems.Validation("password", problem);
+        // Per email: probing whether an address has an account (409) is limited like guessing its password.
+        if (await attempts.TryCountAsync([attempts.Settings.Registration(User.Normalize(request.Email))], cancellationToken) is { } lockedFor)
+            return TooManyRequests.Problem(http, lockedFor, "Too many registration attempts for this email.");
 
         var user = await Accounts.Create(session, hasher, request.Email, request.Name, request.Password, [ShopRoles.Customer], cancellationToken);
         if (user is null)

@@ -16,26 +16,7 @@ public sealed class TokenIssuer(JwtSettings settings, IConfiguration configurati
     public TokenResponse Issue(User user, IDocumentSession session, Guid? familyId = null)
     {
         var now = clock.GetUtcNow();
-        var claims = new List<Claim>
-        {
-            new(ShopClaims.Subject, user.Id.ToString()),
-            new(ShopClaims.Email, user.Email),
-            new(ShopClaims.Name, user.Name),
-            new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
-        };
-        claims.AddRange(user.Roles.Select(role => new Claim(ShopClaims.Role, role)));
-
-        var accessToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = settings.Issuer,
-            Audience = settings.Audience,
-            Subject = new ClaimsIdentity(claims),
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = (now + settings.AccessTokenLifetime).UtcDateTime,
-            SigningCredentials = new SigningCredentials(settings.SecurityKey, JwtSettings.Algorithm),
-        });
-
+        var accessToken = AccessToken(user.Id, user.Email, user.Name, user.Roles);
         var refreshValue = RefreshToken.NewValue();
         session.Insert(new RefreshToken
         {
@@ -46,5 +27,30 @@ public sealed class TokenIssuer(JwtSettings settings, IConfiguration configurati
             ExpiresAt = now + _refreshLifetime,
         });
         return new TokenResponse(accessToken, refreshValue, (int)settings.AccessTokenLifetime.TotalSeconds);
+    }
+
+    /// <summary>A signed access token for the user: what every service accepts.</summary>
+    public string AccessToken(Guid userId, string email, string name, IEnumerable<string> roles)
+    {
+        var now = clock.GetUtcNow();
+        var claims = new List<Claim>
+        {
+            new(ShopClaims.Subject, userId.ToString()),
+            new(ShopClaims.Email, email),
+            new(ShopClaims.Name, name),
+            new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+        };
+        claims.AddRange(roles.Select(role => new Claim(ShopClaims.Role, role)));
+
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = settings.Issuer,
+            Audience = settings.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + settings.AccessTokenLifetime).UtcDateTime,
+            SigningCredentials = new SigningCredentials(settings.SecurityKey, JwtSettings.Algorithm),
+        });
     }
 }
