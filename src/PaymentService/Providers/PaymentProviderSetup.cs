@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using Shop.PaymentService.Providers.Stripe;
+using Stripe;
+
+namespace Shop.PaymentService.Providers;
+
+public static class PaymentProviderSetup
+{
+    /// <summary>
+    /// Payments:Provider chooses "simulated" or "stripe"; when it is not set, a configured Stripe:SecretKey means Stripe and
+    /// its absence the simulated provider.
+    /// </summary>
+    public static WebApplicationBuilder AddPaymentProvider(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(StripeSettings.Section);
+        builder.Services.Configure<StripeSettings>(section);
+        var settings = section.Get<StripeSettings>() ?? new StripeSettings();
+        var provider = builder.Configuration["Payments:Provider"]?.Trim().ToLowerInvariant()
+            ?? (string.IsNullOrWhiteSpace(settings.SecretKey) ? "simulated" : "stripe");
+
+        switch (provider)
+        {
+            case "simulated":
+                builder.Services.AddSingleton<IPaymentProvider, SimulatedPaymentProvider>();
+                break;
+            case "stripe":
+                if (string.IsNullOrWhiteSpace(settings.SecretKey))
+                    throw new InvalidOperationException("Payments:Provider is stripe but Stripe:SecretKey is not configured (env Stripe__SecretKey).");
+                builder.Services.AddHttpClient(StripeSettings.Section, http => http.Timeout = settings.RequestTimeout);
+                builder.Services.AddSingleton<IStripeClient>(services => CreateClient(services, services.GetRequiredService<IOptions<StripeSettings>>().Value));
+                builder.Services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
+                break;
+            default:
+                throw new InvalidOperationException($"Payments:Provider '{provider}' is unknown: use simulated or stripe.");
+        }
+        return builder;
+    }
+
+    static StripeClient CreateClient(IServiceProvider services, StripeSettings settings)
+    {
+        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(StripeSettings.Section);
+        var options = new StripeClientOptions
+        {
+            ApiKey = settings.SecretKey,
+            HttpClient = new SystemNetHttpClient(http, settings.MaxNetworkRetries, new AppInfo { Name = "Shop" }, enableTelemetry: false),
+        };
+        if (!string.IsNullOrWhiteSpace(settings.ApiBase))
+            options.ApiBase = settings.ApiBase.TrimEnd('/');
+        return new StripeClient(options);
+    }
+}
