@@ -22,7 +22,7 @@ namespace Shop.PaymentService.Tests;
 /// commands to the payment queue and records every payment event the service publishes. With <c>stripe: true</c> the
 /// service charges through Stripe.net against <see cref="FakeStripe"/>.
 /// </summary>
-public sealed class PaymentServiceHost(bool stripe) : IAsyncLifetime
+public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : IAsyncLifetime
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
@@ -50,7 +50,7 @@ public sealed class PaymentServiceHost(bool stripe) : IAsyncLifetime
             ["ConnectionStrings__Postgres"] = Database.ConnectionString,
             ["ConnectionStrings__RabbitMq"] = VirtualHost.AmqpUri.ToString(),
             ["Jwt__SigningKey"] = _jwtKey,
-            ["Payments__Reconciliation__FirstDelay"] = "00:00:02",
+            ["Payments__Reconciliation__FirstDelay"] = reconcileAfter.ToString("c"),
         };
         if (stripe)
         {
@@ -118,6 +118,31 @@ public sealed class PaymentServiceHost(bool stripe) : IAsyncLifetime
             if (messageId is { } id)
                 context.MessageId = id;
         });
+    }
+
+    /// <summary>The ledger stream's event types in order (Marten's snake_case names, e.g. payment_captured).</summary>
+    public async Task<List<string>> LedgerEvents(Guid orderId)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select type from payments.mt_events where stream_id = @id order by version", connection);
+        command.Parameters.AddWithValue("id", orderId);
+        var types = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            types.Add(reader.GetString(0));
+        return types;
+    }
+
+    /// <summary>Messages the given consumer has taken in (rows of the service's inbox).</summary>
+    public async Task<int> InboxEntries(string consumerName)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*) from payments.mt_doc_inboxstate where data->>'ConsumerType' like @name", connection);
+        command.Parameters.AddWithValue("name", $"%{consumerName}%");
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
     }
 
     /// <summary>How often the payment service's inbox saw a message (1 = once; 2 = the redelivery was recognised).</summary>
@@ -211,16 +236,29 @@ public sealed class PaymentServiceHost(bool stripe) : IAsyncLifetime
     }
 }
 
+[CollectionDefinition(Name)]
+public sealed class StripeServiceCollection : ICollectionFixture<StripeServiceFixture>
+{
+    public const string Name = "payment-service-stripe";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SimulatedServiceCollection : ICollectionFixture<SimulatedServiceFixture>
+{
+    public const string Name = "payment-service-simulated";
+}
+
 public sealed class StripeServiceFixture() : IAsyncLifetime
 {
-    public PaymentServiceHost Host { get; } = new(stripe: true);
+    // Pending charges are settled by the webhooks the tests send; the reconciliation must not race them.
+    public PaymentServiceHost Host { get; } = new(stripe: true, reconcileAfter: TimeSpan.FromMinutes(30));
     public Task InitializeAsync() => Host.InitializeAsync();
     public Task DisposeAsync() => Host.DisposeAsync();
 }
 
 public sealed class SimulatedServiceFixture() : IAsyncLifetime
 {
-    public PaymentServiceHost Host { get; } = new(stripe: false);
+    public PaymentServiceHost Host { get; } = new(stripe: false, reconcileAfter: TimeSpan.FromSeconds(2));
     public Task InitializeAsync() => Host.InitializeAsync();
     public Task DisposeAsync() => Host.DisposeAsync();
 }

@@ -26,6 +26,8 @@ public static class PaymentProviderSetup
             case "stripe":
                 if (string.IsNullOrWhiteSpace(settings.SecretKey))
                     throw new InvalidOperationException("Payments:Provider is stripe but Stripe:SecretKey is not configured (env Stripe__SecretKey).");
+                // One line per Stripe call at Information drowns the payment log; failures still surface as warnings.
+                builder.Logging.AddFilter("System.Net.Http.HttpClient." + StripeSettings.Section, LogLevel.Warning);
                 builder.Services.AddHttpClient(StripeSettings.Section, http => http.Timeout = settings.RequestTimeout);
                 builder.Services.AddSingleton<IStripeClient>(services => CreateClient(services, services.GetRequiredService<IOptions<StripeSettings>>().Value));
                 builder.Services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
