@@ -24,7 +24,7 @@ namespace Shop.PaymentService.Tests;
 /// </summary>
 public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : IAsyncLifetime
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     readonly string _jwtKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     readonly ConcurrentQueue<object> _events = new();
@@ -65,7 +65,7 @@ public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : I
         var log = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}", "payments.log");
         Service = new ServiceProcess("payments", RepositoryLayout.ServiceDll("PaymentService"), port, environment, log);
         Service.Start();
-        await Service.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        await Service.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
         Http = new HttpClient { BaseAddress = Service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         var rabbit = RabbitMqSettings.From(new ConfigurationBuilder()

@@ -59,7 +59,7 @@ public sealed class StripeChargingTests(StripeServiceFixture fixture)
         _host.Service.Kill();
         hold.Release();
         _host.Service.Start();
-        await _host.Service.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        await _host.Service.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
 
         var captured = await _host.WaitForEvent<PaymentCaptured>(orderId);
         var intent = Assert.Single(Stripe.IntentsOf(orderId));
