@@ -134,6 +134,21 @@ public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : I
         return types;
     }
 
+    /// <summary>Whether any text stored for the order's ledger (its events and snapshot) contains the value.</summary>
+    public async Task<bool> LedgerMentions(Guid orderId, string value)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            select exists(select 1 from payments.mt_events where stream_id = @id and data::text like @value)
+                or exists(select 1 from payments.mt_doc_paymentledger where id = @id and data::text like @value)
+            """, connection);
+        command.Parameters.AddWithValue("id", orderId);
+        command.Parameters.AddWithValue("value", $"%{value}%");
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Messages the given consumer has taken in (rows of the service's inbox).</summary>
     public async Task<int> InboxEntries(string consumerName)
     {

@@ -1,4 +1,5 @@
 using Shop.Contracts.Payments;
+using Shop.PaymentService.Payments.Charging;
 using Shop.PaymentService.Providers;
 using Xunit;
 
@@ -41,6 +42,20 @@ public sealed class SimulatedChargingTests(SimulatedServiceFixture fixture)
 
         Assert.Equal("generic_decline", (await _host.WaitForEvent<PaymentFailed>(orderId)).DeclineCode);
         Assert.Equal("Declined", (await _host.Payment(orderId)).Status);
+    }
+
+    [Fact]
+    public async Task A_card_number_instead_of_a_token_is_declined_and_never_stored()
+    {
+        var orderId = Guid.NewGuid();
+        const string cardNumber = "4242424242424242";
+
+        await _host.Send(Charge(orderId, cardNumber));
+
+        Assert.Equal("invalid_payment_method", (await _host.WaitForEvent<PaymentFailed>(orderId)).DeclineCode);
+        Assert.Equal(PaymentMethodToken.Rejected, (await _host.Payment(orderId)).PaymentMethod);
+        Assert.True(await _host.LedgerMentions(orderId, PaymentMethodToken.Rejected), "the ledger holds the placeholder");
+        Assert.False(await _host.LedgerMentions(orderId, cardNumber), "the card number must not be stored");
     }
 
     [Fact]

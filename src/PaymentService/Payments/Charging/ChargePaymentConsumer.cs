@@ -29,12 +29,15 @@ public sealed class ChargePaymentConsumer(IDocumentSession session, IPaymentProv
         if (ledger is { PaymentId: not null })
             return; // Already pending at the provider; its answer is on the way.
 
+        var isToken = PaymentMethodToken.IsToken(command.PaymentMethod);
         if (ledger is null)
-            stream.AppendOne(new PaymentRequested(command.OrderId, command.CustomerId, command.Amount, command.Currency, command.PaymentMethod,
-                provider.Name, DateTimeOffset.UtcNow));
+            stream.AppendOne(new PaymentRequested(command.OrderId, command.CustomerId, command.Amount, command.Currency,
+                isToken ? command.PaymentMethod : PaymentMethodToken.Rejected, provider.Name, DateTimeOffset.UtcNow));
 
-        var result = await provider.ChargeAsync(new ChargeRequest(command.OrderId, command.Amount, command.Currency, command.PaymentMethod,
-            IdempotencyKeys.Charge(command.OrderId)), context.CancellationToken);
+        var result = isToken
+            ? await provider.ChargeAsync(new ChargeRequest(command.OrderId, command.Amount, command.Currency, command.PaymentMethod,
+                IdempotencyKeys.Charge(command.OrderId)), context.CancellationToken)
+            : new ChargeResult.Declined("The payment method is not a payment method token.", "invalid_payment_method");
 
         await ChargeOutcomes.Record(stream, new ChargeOutcomes.Charge(command.OrderId, provider.Name, command.Amount, command.Currency), result,
             context, context.CancellationToken);
