@@ -41,6 +41,7 @@ public static class PaymentsModule
         var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization();
         payments.MapGet("/{orderId:guid}", ViewPaymentEndpoint.Handle);
         payments.MapPost("/webhooks/stripe", StripeWebhookEndpoint.Handle).AllowAnonymous().DisableAntiforgery();
+        app.LogPaymentProvider();
         return app;
     }
 }

@@ -38,6 +38,16 @@ public static class PaymentProviderSetup
         return builder;
     }
 
+    /// <summary>Says at start-up which provider charges, and what is missing for Stripe's webhooks.</summary>
+    public static void LogPaymentProvider(this WebApplication app)
+    {
+        var provider = app.Services.GetRequiredService<IPaymentProvider>();
+        app.Logger.LogInformation("Payments are charged by the {Provider} provider", provider.Name);
+        if (provider is StripePaymentProvider && string.IsNullOrWhiteSpace(app.Services.GetRequiredService<IOptions<StripeSettings>>().Value.WebhookSecret))
+            app.Logger.LogWarning("Stripe:WebhookSecret is not configured: Stripe webhooks are refused and pending payments are settled only " +
+                                  "by the reconciliation's checks");
+    }
+
     static StripeClient CreateClient(IServiceProvider services, StripeSettings settings)
     {
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(StripeSettings.Section);

@@ -59,6 +59,15 @@ public sealed class SimulatedChargingTests(SimulatedServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Without_a_webhook_secret_the_stripe_webhook_endpoint_is_not_there()
+    {
+        using var response = await _host.Http.PostAsync(_host.WebhookUrl, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task No_answer_stays_pending_through_reconciliation_checks_and_publishes_nothing()
     {
         var orderId = Guid.NewGuid();

@@ -122,6 +122,14 @@ public sealed class StripeWebhookTests(StripeServiceFixture fixture)
     }
 
     [Fact]
+    public async Task An_oversized_payload_is_refused_without_being_read()
+    {
+        var payload = new string('x', 300 * 1024);
+        using var response = await Post(payload, Stripe.Sign(payload));
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Events_shop_does_not_handle_are_acknowledged()
     {
         var payload = FakeStripe.EventJson("customer.created", new System.Text.Json.Nodes.JsonObject { ["id"] = "cus_123", ["object"] = "customer" }, out var eventId);

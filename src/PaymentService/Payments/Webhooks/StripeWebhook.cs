@@ -2,6 +2,7 @@ using System.Text;
 using Marten;
 using JasperFx;
 using MassTransit;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shop.BuildingBlocks.Http;
@@ -47,8 +48,9 @@ public static class StripeWebhookEndpoint
         var signature = request.Headers[SignatureHeader].ToString();
         if (string.IsNullOrWhiteSpace(signature))
             return Problems.Validation(SignatureHeader, "The Stripe-Signature header is missing.");
-        if (request.ContentLength > MaxPayloadBytes)
-            return Problems.Validation("body", "The payload is too large.");
+        // Stripe events are a few KB; a larger body is cut off by Kestrel (413) instead of being buffered.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxPayloadBytes;
 
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var payload = await reader.ReadToEndAsync(cancellationToken);
