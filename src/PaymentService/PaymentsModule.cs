@@ -3,8 +3,10 @@ using Marten;
 using MassTransit;
 using Shop.PaymentService.Payments;
 using Shop.PaymentService.Payments.Charging;
+using Shop.PaymentService.Payments.Reconciling;
 using Shop.PaymentService.Payments.Refunding;
 using Shop.PaymentService.Payments.ViewingPayment;
+using Shop.PaymentService.Payments.Webhooks;
 using Shop.PaymentService.Providers;
 
 namespace Shop.PaymentService;
@@ -13,17 +15,24 @@ public static class PaymentsModule
 {
     public const string Schema = "payments";
 
-    public static void ConfigureDocuments(StoreOptions options) => options.Projections.Snapshot<PaymentLedger>(SnapshotLifecycle.Inline);
+    public static void ConfigureDocuments(StoreOptions options)
+    {
+        options.Projections.Snapshot<PaymentLedger>(SnapshotLifecycle.Inline);
+        options.Schema.For<PaymentLedger>().Index(l => l.PaymentId);
+        options.Schema.For<ProcessedStripeEvent>().Identity(e => e.Id);
+    }
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<ChargePaymentConsumer>();
         bus.AddConsumer<RefundPaymentConsumer>();
+        bus.AddConsumer<ReconcilePaymentConsumer>();
     }
 
     public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IPaymentProvider, SimulatedPaymentProvider>();
+        builder.AddPaymentProvider();
+        builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection("Payments:Reconciliation"));
         return builder;
     }
 
@@ -31,6 +40,8 @@ public static class PaymentsModule
     {
         var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization();
         payments.MapGet("/{orderId:guid}", ViewPaymentEndpoint.Handle);
+        payments.MapPost("/webhooks/stripe", StripeWebhookEndpoint.Handle).AllowAnonymous().DisableAntiforgery();
+        app.LogPaymentProvider();
         return app;
     }
 }

@@ -35,6 +35,9 @@ public class ShopCluster : IAsyncDisposable
     /// <summary>Extra settings for every service (e.g. timeouts), as configuration keys.</summary>
     public Dictionary<string, string> Settings { get; } = new() { ["Inventory:SeedDemoCatalog"] = "true" };
 
+    /// <summary>How long each service may take to become ready (a loaded machine needs more).</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(180);
+
     /// <summary>Instances per service name; 1 unless a test scales a service out.</summary>
     public Dictionary<string, int> Replicas { get; } = new();
 
@@ -65,10 +68,10 @@ public class ShopCluster : IAsyncDisposable
         // schema creation by two nodes can collide).
         foreach (var (name, _) in ServiceProjects)
             _services[name][0].Start();
-        await Task.WhenAll(ServiceProjects.Select(s => _services[s.Name][0].WaitUntilReadyAsync(TimeSpan.FromSeconds(180))));
+        await Task.WhenAll(ServiceProjects.Select(s => _services[s.Name][0].WaitUntilReadyAsync(StartupTimeout)));
         foreach (var instance in _services.Values.SelectMany(list => list.Skip(1)))
             instance.Start();
-        await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(TimeSpan.FromSeconds(180))));
+        await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(StartupTimeout)));
     }
 
     Dictionary<string, string> Environment(Dictionary<string, List<int>> ports)

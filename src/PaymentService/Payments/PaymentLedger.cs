@@ -10,7 +10,12 @@ public record PaymentCaptured(Guid OrderId, string PaymentId, decimal Amount, Da
 
 public record PaymentDeclined(Guid OrderId, string Reason, string? DeclineCode, DateTimeOffset At);
 
+/// <summary>The provider took the charge but has not decided yet (3-D Secure, processing).</summary>
+public record PaymentPending(Guid OrderId, string PaymentId, string ProviderStatus, DateTimeOffset At);
+
 public record RefundRequested(Guid OrderId, decimal Amount, string Reason, DateTimeOffset At);
+
+public record RefundPending(Guid OrderId, string RefundId, decimal Amount, DateTimeOffset At);
 
 public record PaymentRefunded(Guid OrderId, string RefundId, decimal Amount, DateTimeOffset At);
 
@@ -24,13 +29,17 @@ public partial class PaymentLedger
     public string Provider { get; set; } = "";
     public PaymentStatus Status { get; set; }
     public string? PaymentId { get; set; }
+    public string? ProviderStatus { get; set; }
     public string? DeclineReason { get; set; }
     public string? DeclineCode { get; set; }
     public decimal Refunded { get; set; }
     public List<string> RefundIds { get; set; } = [];
+    public Dictionary<string, decimal> PendingRefunds { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public long Version { get; set; }
+
+    public decimal PendingRefundAmount => PendingRefunds.Values.Sum();
 
     public static PaymentLedger Create(PaymentRequested e) => new()
     {
@@ -38,10 +47,18 @@ public partial class PaymentLedger
         Provider = e.Provider, Status = PaymentStatus.Pending, CreatedAt = e.At, UpdatedAt = e.At,
     };
 
+    public void Apply(PaymentPending e)
+    {
+        PaymentId = e.PaymentId;
+        ProviderStatus = e.ProviderStatus;
+        UpdatedAt = e.At;
+    }
+
     public void Apply(PaymentCaptured e)
     {
         Status = PaymentStatus.Captured;
         PaymentId = e.PaymentId;
+        ProviderStatus = null;
         UpdatedAt = e.At;
     }
 
@@ -50,15 +67,23 @@ public partial class PaymentLedger
         Status = PaymentStatus.Declined;
         DeclineReason = e.Reason;
         DeclineCode = e.DeclineCode;
+        ProviderStatus = null;
         UpdatedAt = e.At;
     }
 
     public void Apply(RefundRequested e) => UpdatedAt = e.At;
 
+    public void Apply(RefundPending e)
+    {
+        PendingRefunds[e.RefundId] = e.Amount;
+        UpdatedAt = e.At;
+    }
+
     public void Apply(PaymentRefunded e)
     {
         Refunded += e.Amount;
         RefundIds.Add(e.RefundId);
+        PendingRefunds.Remove(e.RefundId);
         if (Refunded >= Amount)
             Status = PaymentStatus.Refunded;
         UpdatedAt = e.At;

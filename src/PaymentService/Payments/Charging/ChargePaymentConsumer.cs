@@ -1,5 +1,7 @@
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.Options;
+using Shop.PaymentService.Payments.Reconciling;
 using Shop.PaymentService.Providers;
 using Contract = Shop.Contracts.Payments;
 
@@ -7,9 +9,11 @@ namespace Shop.PaymentService.Payments.Charging;
 
 /// <summary>
 /// Charges an order once. A redelivered ChargePayment finds the ledger and repeats its outcome; if the process died
-/// between the provider call and the commit, the retry reaches the provider with the same idempotency key.
+/// between the provider call and the commit, the retry reaches the provider with the same idempotency key. When the
+/// provider leaves the charge pending, nothing is published: a webhook or the scheduled reconciliation settles it.
 /// </summary>
-public sealed class ChargePaymentConsumer(IDocumentSession session, IPaymentProvider provider) : IConsumer<Contract.ChargePayment>
+public sealed class ChargePaymentConsumer(IDocumentSession session, IPaymentProvider provider, IOptions<ReconciliationOptions> reconciliation)
+    : IConsumer<Contract.ChargePayment>
 {
     public async Task Consume(ConsumeContext<Contract.ChargePayment> context)
     {
@@ -22,26 +26,23 @@ public sealed class ChargePaymentConsumer(IDocumentSession session, IPaymentProv
             await RepeatOutcome(context, ledger);
             return;
         }
+        if (ledger is { PaymentId: not null })
+            return; // Already pending at the provider; its answer is on the way.
 
-        var now = DateTimeOffset.UtcNow;
+        var isToken = PaymentMethodToken.IsToken(command.PaymentMethod);
         if (ledger is null)
-            stream.AppendOne(new PaymentRequested(command.OrderId, command.CustomerId, command.Amount, command.Currency, command.PaymentMethod,
-                provider.Name, now));
+            stream.AppendOne(new PaymentRequested(command.OrderId, command.CustomerId, command.Amount, command.Currency,
+                isToken ? command.PaymentMethod : PaymentMethodToken.Rejected, provider.Name, DateTimeOffset.UtcNow));
 
-        var result = await provider.ChargeAsync(new ChargeRequest(command.OrderId, command.Amount, command.Currency, command.PaymentMethod,
-            IdempotencyKeys.Charge(command.OrderId)), context.CancellationToken);
+        var result = isToken
+            ? await provider.ChargeAsync(new ChargeRequest(command.OrderId, command.Amount, command.Currency, command.PaymentMethod,
+                IdempotencyKeys.Charge(command.OrderId)), context.CancellationToken)
+            : new ChargeResult.Declined("The payment method is not a payment method token.", "invalid_payment_method");
 
-        switch (result)
-        {
-            case ChargeResult.Captured captured:
-                stream.AppendOne(new PaymentCaptured(command.OrderId, captured.PaymentId, command.Amount, now));
-                await context.Publish(new Contract.PaymentCaptured(command.OrderId, captured.PaymentId, provider.Name, command.Amount, command.Currency));
-                break;
-            case ChargeResult.Declined declined:
-                stream.AppendOne(new PaymentDeclined(command.OrderId, declined.Reason, declined.DeclineCode, now));
-                await context.Publish(new Contract.PaymentFailed(command.OrderId, declined.Reason, declined.DeclineCode));
-                break;
-        }
+        await ChargeOutcomes.Record(stream, new ChargeOutcomes.Charge(command.OrderId, provider.Name, command.Amount, command.Currency), result,
+            context, context.CancellationToken);
+        if (result is ChargeResult.Pending)
+            await ReconcilePaymentConsumer.Schedule(context, command.OrderId, 1, reconciliation.Value);
     }
 
     static Task RepeatOutcome(ConsumeContext context, PaymentLedger ledger) => ledger.Status switch
