@@ -1,3 +1,4 @@
+using Shop.Testing;
 using Xunit;
 
 // The fixtures start service processes and SMTP servers; on a shared 2-core box they run one at a time.

@@ -1,3 +1,4 @@
+using Shop.Testing;
 using MassTransit;
 using Shop.Contracts.Orders;
 using Shop.NotificationService.Notifications.Listing;

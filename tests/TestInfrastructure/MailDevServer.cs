@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using Shop.Testing;
 
-namespace Shop.NotificationService.Tests.Support;
+namespace Shop.Testing;
 
 /// <summary>One email as maildev's HTTP API returns it.</summary>
 public sealed record ReceivedEmail(string Id, string Subject, List<ReceivedEmail.Address> To, Dictionary<string, JsonElement> Headers, string? Text, string? Html)
