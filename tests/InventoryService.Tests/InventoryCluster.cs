@@ -75,7 +75,7 @@ public abstract class InventoryCluster(int instances, TimeSpan? reservationHold)
     void Record<T>(IReceiveEndpointConfigurator endpoint) where T : class =>
         endpoint.Handler<T>(context =>
         {
-            Events.Add(context.Message, context.Host?.ProcessId);
+            Events.Add(context.Message, context.MessageId, context.Host?.ProcessId);
             return Task.CompletedTask;
         });
 
@@ -194,18 +194,22 @@ public sealed class ShortReservationHoldCollection : ICollectionFixture<ShortRes
     public const string Name = "inventory, short reservation hold";
 }
 
-/// <summary>Every event the service published, with the process id of the instance that published it.</summary>
+/// <summary>
+/// Every event the service published, with the process id of the instance that published it. The outbox delivers at
+/// least once: a message may arrive twice with the same message id (a consumer's inbox drops the copy), so the log
+/// counts each message id once, as such a consumer would.
+/// </summary>
 public sealed class EventLog
 {
-    public sealed record Received(object Message, int? ProcessId);
+    public sealed record Received(object Message, Guid? MessageId, int? ProcessId);
 
     readonly ConcurrentQueue<Received> _received = new();
 
-    public void Add(object message, int? processId) => _received.Enqueue(new Received(message, processId));
+    public void Add(object message, Guid? messageId, int? processId) => _received.Enqueue(new Received(message, messageId, processId));
 
-    public IReadOnlyList<Received> All => _received.ToArray();
+    public IReadOnlyList<Received> All => _received.DistinctBy(r => r.MessageId ?? Guid.NewGuid()).ToList();
 
-    public IReadOnlyList<T> Of<T>(Func<T, bool>? where = null) => _received.Select(r => r.Message).OfType<T>().Where(where ?? (_ => true)).ToList();
+    public IReadOnlyList<T> Of<T>(Func<T, bool>? where = null) => All.Select(r => r.Message).OfType<T>().Where(where ?? (_ => true)).ToList();
 
     public async Task<T> WaitFor<T>(Func<T, bool> where, TimeSpan? timeout = null)
     {

@@ -59,7 +59,7 @@ public sealed class ReservingStockTests(TwoInstances inventory)
         await WaitUntilInboxSawTwice(messageId);
         var outcomes = await inventory.Events.WaitForCount<StockReserved>(e => e.OrderId == order, 2);
 
-        Assert.Equal(2, outcomes.Count); // the redelivery is dropped by the inbox, the re-send repeats the outcome
+        Assert.Equal(2, outcomes.Count); // the redelivery is dropped by the inbox, the re-send repeats the outcome (distinct message ids)
         Assert.All(outcomes, o => Assert.Equal(first.ExpiresAt, o.ExpiresAt));
         Assert.Empty(inventory.Events.Of<StockReservationFailed>(e => e.OrderId == order));
         var stock = await inventory.GetStock(product.Id);
