@@ -4,11 +4,14 @@ using Shop.BuildingBlocks.Security;
 using Shop.InventoryService.Catalog;
 using Shop.InventoryService.Catalog.BrowsingProducts;
 using Shop.InventoryService.Catalog.CreatingProduct;
+using Shop.InventoryService.Catalog.DeactivatingProduct;
 using Shop.InventoryService.Catalog.Seeding;
 using Shop.InventoryService.Catalog.UpdatingProduct;
 using Shop.InventoryService.Stock;
 using Shop.InventoryService.Stock.AddingStock;
+using Shop.InventoryService.Stock.AdjustingStock;
 using Shop.InventoryService.Stock.Committing;
+using Shop.InventoryService.Stock.Expiring;
 using Shop.InventoryService.Stock.Releasing;
 using Shop.InventoryService.Stock.Reserving;
 using Shop.InventoryService.Stock.ViewingStock;
@@ -21,22 +24,27 @@ public static class InventoryModule
 
     public static void ConfigureDocuments(StoreOptions options)
     {
-        options.Schema.For<Product>().UniqueIndex(p => p.Sku).Index(p => p.Category);
+        ProductSchema.Configure(options);
         options.Schema.For<StockItem>().UseOptimisticConcurrency(true);
-        options.Schema.For<Reservation>();
-        options.Schema.For<StockMovement>().Index(m => m.ProductId);
+        // Release, commit and expiry of one order can race (on two instances): the loser retries on fresh state.
+        options.Schema.For<Reservation>().UseOptimisticConcurrency(true);
+        options.Schema.For<StockMovement>().Index([m => m.ProductId, m => m.At]);
     }
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<ReserveStockConsumer>();
+        bus.AddConsumer<ReserveStockConsumer, ReserveStockConsumerDefinition>();
         bus.AddConsumer<ReleaseStockConsumer>();
         bus.AddConsumer<CommitStockConsumer>();
+        bus.AddConsumer<ExpireReservationConsumer>();
     }
 
     public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<ReservationOptions>(builder.Configuration.GetSection("Inventory:Reservations"));
+        builder.Services.AddOptions<ReservationOptions>()
+            .Bind(builder.Configuration.GetSection("Inventory:Reservations"))
+            .Validate(o => o.Hold > TimeSpan.Zero, "Inventory:Reservations:Hold must be a positive time span (e.g. 00:15:00).")
+            .ValidateOnStart();
         if (builder.Configuration.GetValue<bool>("Inventory:SeedDemoCatalog"))
             builder.Services.AddHostedService<DemoCatalogSeeder>();
         return builder;
@@ -49,7 +57,10 @@ public static class InventoryModule
         products.MapGet("/{id:guid}", BrowseProductsEndpoint.Get).AllowAnonymous();
         products.MapPost("/", CreateProductEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
         products.MapPut("/{id:guid}", UpdateProductEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        products.MapPost("/{id:guid}/deactivate", DeactivateProductEndpoint.Deactivate).RequireAuthorization(ShopPolicies.Admin);
+        products.MapPost("/{id:guid}/reactivate", DeactivateProductEndpoint.Reactivate).RequireAuthorization(ShopPolicies.Admin);
         products.MapPost("/{id:guid}/stock", AddStockEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        products.MapPost("/{id:guid}/stock/adjustments", AdjustStockEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
         products.MapGet("/{id:guid}/stock", ViewStockEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
         return app;
     }

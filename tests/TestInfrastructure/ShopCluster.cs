@@ -41,6 +41,9 @@ public class ShopCluster : IAsyncDisposable
     /// <summary>Instances per service name; 1 unless a test scales a service out.</summary>
     public Dictionary<string, int> Replicas { get; } = new();
 
+    /// <summary>The services to start (by name); null starts all of them. A service's own tests may start only it.</summary>
+    public IReadOnlyCollection<string>? OnlyServices { get; set; }
+
     public IReadOnlyList<ServiceProcess> Instances(string service) => _services[service];
     public ServiceProcess Service(string service) => _services[service][0];
     public Uri GatewayAddress => Service("gateway").BaseAddress;
@@ -52,7 +55,8 @@ public class ShopCluster : IAsyncDisposable
         LogDirectory = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
 
         var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => FreePort()).ToList());
-        foreach (var (name, project) in ServiceProjects)
+        var started = ServiceProjects.Where(s => OnlyServices is null || OnlyServices.Contains(s.Name)).ToArray();
+        foreach (var (name, project) in started)
         {
             var instances = new List<ServiceProcess>();
             for (var i = 0; i < ports[name].Count; i++)
@@ -66,9 +70,9 @@ public class ShopCluster : IAsyncDisposable
 
         // The first instance of each service creates its schema; the others start once it is ready (RECIPES.md: concurrent
         // schema creation by two nodes can collide).
-        foreach (var (name, _) in ServiceProjects)
+        foreach (var (name, _) in started)
             _services[name][0].Start();
-        await Task.WhenAll(ServiceProjects.Select(s => _services[s.Name][0].WaitUntilReadyAsync(StartupTimeout)));
+        await Task.WhenAll(started.Select(s => _services[s.Name][0].WaitUntilReadyAsync(StartupTimeout)));
         foreach (var instance in _services.Values.SelectMany(list => list.Skip(1)))
             instance.Start();
         await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(StartupTimeout)));

@@ -15,9 +15,12 @@ public class StockItem
     public int Available => OnHand - Reserved;
 }
 
-public enum MovementKind { Received, Reserved, Released, Sold, Expired }
+public enum MovementKind { Received, Reserved, Released, Sold, Expired, Adjusted }
 
-/// <summary>One change of a product's stock, kept for the admin stock view and audits.</summary>
+/// <summary>
+/// One change of a product's stock, kept for the admin stock view and audits. Quantity is positive except for an
+/// adjustment, where its sign says which way on-hand moved.
+/// </summary>
 public class StockMovement
 {
     public Guid Id { get; set; }
@@ -25,8 +28,13 @@ public class StockMovement
     public MovementKind Kind { get; set; }
     public int Quantity { get; set; }
     public Guid? OrderId { get; set; }
+    public string? Reason { get; set; }
     public DateTimeOffset At { get; set; }
 
-    public static StockMovement For(Guid productId, MovementKind kind, int quantity, Guid? orderId) =>
-        new() { Id = Guid.CreateVersion7(), ProductId = productId, Kind = kind, Quantity = quantity, OrderId = orderId, At = DateTimeOffset.UtcNow };
+    public static StockMovement For(Guid productId, MovementKind kind, int quantity, Guid? orderId, string? reason = null) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(), ProductId = productId, Kind = kind, Quantity = quantity, OrderId = orderId, Reason = reason,
+            At = DateTimeOffset.UtcNow,
+        };
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Shop.BuildingBlocks.Http;
 using Shop.Contracts.Catalog;
 using Shop.InventoryService.Stock;
@@ -61,8 +62,26 @@ public static class CreateProductHandler
             session.Insert(StockMovement.For(product.Id, MovementKind.Received, request.Stock, null));
         await publish.Publish(new ProductCreated(product.Id, product.Sku, product.Name, product.Description, product.Price,
             product.Currency, product.Category, product.ImageUrl, now), cancellationToken);
-        // The unique SKU index turns a concurrent duplicate into a conflict at commit.
-        await session.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (IsDuplicateSku(exception))
+        {
+            // A concurrent request created the same SKU between the check above and this commit.
+            return null;
+        }
         return product;
+    }
+
+    static bool IsDuplicateSku(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres
+                && postgres.ConstraintName?.Contains("sku", StringComparison.OrdinalIgnoreCase) == true)
+                return true;
+        }
+        return false;
     }
 }

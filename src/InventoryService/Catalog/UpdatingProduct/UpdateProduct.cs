@@ -14,11 +14,14 @@ public record UpdateProductRequest(
     [Range(typeof(decimal), "0.01", "1000000")] decimal Price,
     [Required, StringLength(100, MinimumLength = 1)] string Category,
     [Url, StringLength(2000)] string? ImageUrl,
-    bool Active = true);
+    bool? Active = null);
 
 public static class UpdateProductEndpoint
 {
-    /// <summary>Edits a product and publishes what changed (details, price, deactivation) for the carts' price replicas.</summary>
+    /// <summary>
+    /// Edits a product and publishes what changed (details, price, deactivation) for the carts' price replicas. Active is
+    /// optional: left out, the product keeps its state (a form that does not show it never reactivates a product).
+    /// </summary>
     public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Handle(
         Guid id, UpdateProductRequest request, IDocumentSession session, IPublishEndpoint publish, CancellationToken cancellationToken)
     {
@@ -34,8 +37,9 @@ public static class UpdateProductEndpoint
             await publish.Publish(new ProductUpdated(id, name, description, category, request.ImageUrl, now), cancellationToken);
         if (request.Price != product.Price)
             await publish.Publish(new ProductPriceChanged(id, product.Price, request.Price, product.Currency, now), cancellationToken);
-        if (request.Active != product.Active)
-            await (request.Active
+        var active = request.Active ?? product.Active;
+        if (active != product.Active)
+            await (active
                 ? publish.Publish(new ProductReactivated(id, now), cancellationToken)
                 : publish.Publish(new ProductDeactivated(id, now), cancellationToken));
 
@@ -44,7 +48,7 @@ public static class UpdateProductEndpoint
         product.Category = category;
         product.ImageUrl = request.ImageUrl;
         product.Price = request.Price;
-        product.Active = request.Active;
+        product.Active = active;
         product.UpdatedAt = now;
         session.Update(product);
         await session.SaveChangesAsync(cancellationToken);

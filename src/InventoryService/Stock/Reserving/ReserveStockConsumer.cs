@@ -1,7 +1,9 @@
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Shop.BuildingBlocks.Messaging;
 using Shop.Contracts.Inventory;
+using Shop.InventoryService.Stock.Expiring;
 
 namespace Shop.InventoryService.Stock.Reserving;
 
@@ -66,6 +68,12 @@ public sealed class ReserveStockConsumer(IDocumentSession session, IOptions<Rese
 
         // Insert: a concurrent copy of this command fails here and, retried, repeats this outcome.
         session.Insert(reservation);
+        if (reservation.Status == ReservationStatus.Reserved)
+        {
+            // Through the consume outbox: the timer exists only if this reservation commits.
+            await context.ScheduleSend(ServiceQueues.Address(ServiceQueues.Inventory), reservation.ExpiresAt.UtcDateTime,
+                new ExpireReservation(reservation.Id));
+        }
         await RepeatOutcome(context, reservation);
     }
 

@@ -4,7 +4,7 @@ using Shop.BuildingBlocks.Http;
 
 namespace Shop.InventoryService.Stock.ViewingStock;
 
-public record MovementResponse(MovementKind Kind, int Quantity, Guid? OrderId, DateTimeOffset At);
+public record MovementResponse(MovementKind Kind, int Quantity, Guid? OrderId, string? Reason, DateTimeOffset At);
 
 public record StockResponse(Guid ProductId, int OnHand, int Reserved, int Available, int Sold, IReadOnlyList<MovementResponse> RecentMovements);
 
@@ -24,6 +24,6 @@ public static class ViewStockEndpoint
             .Take(20)
             .ToListAsync(cancellationToken);
         return new StockResponse(item.Id, item.OnHand, item.Reserved, item.Available, item.Sold,
-            movements.Select(m => new MovementResponse(m.Kind, m.Quantity, m.OrderId, m.At)).ToList());
+            movements.Select(m => new MovementResponse(m.Kind, m.Quantity, m.OrderId, m.Reason, m.At)).ToList());
     }
 }

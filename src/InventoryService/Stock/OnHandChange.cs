@@ -1,0 +1,48 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.BuildingBlocks.Http;
+using Shop.InventoryService.Stock.ViewingStock;
+
+namespace Shop.InventoryService.Stock;
+
+/// <summary>An admin's change of the units in the warehouse (receiving goods, correcting a count).</summary>
+public static class OnHandChange
+{
+    public const int MaxOnHand = 1_000_000_000;
+    const int Attempts = 5;
+
+    /// <summary>
+    /// Moves on-hand by <paramref name="delta"/> and records the movement. Refused (409) if it would leave fewer units
+    /// than are reserved, i.e. make available negative. A reservation committing at the same moment makes the save
+    /// conflict (optimistic concurrency); the change is then re-checked against fresh numbers and retried.
+    /// </summary>
+    public static async Task<Results<Ok<StockResponse>, ProblemHttpResult>> Apply(
+        IDocumentStore store, Guid productId, int delta, MovementKind kind, string? reason, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var item = await session.LoadAsync<StockItem>(productId, cancellationToken);
+            if (item is null)
+                return Problems.NotFound("The product");
+            if ((long)item.OnHand + delta > MaxOnHand)
+                return Problems.Unprocessable($"On hand would exceed {MaxOnHand:N0} units.");
+            if (item.Available + delta < 0)
+                return Problems.Conflict(
+                    $"Only {item.Available} units are available ({item.OnHand} on hand, {item.Reserved} reserved for orders in checkout); " +
+                    $"on hand cannot drop by {-delta}.");
+
+            item.OnHand += delta;
+            session.Update(item);
+            session.Insert(StockMovement.For(productId, kind, delta, null, reason));
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+                return TypedResults.Ok(await ViewStockEndpoint.Load(session, item, cancellationToken));
+            }
+            catch (JasperFx.ConcurrencyException) when (attempt < Attempts)
+            {
+            }
+        }
+    }
+}
