@@ -20,6 +20,7 @@ namespace Shop.OrderSaga.Checkout;
 /// <item>no payment answer within <see cref="CheckoutOptions.PaymentTimeout"/> -> release stock -> Failed(PaymentTimeout);
 /// a capture that arrives after the order failed or was cancelled is refunded;</item>
 /// <item>stock commit fails (e.g. the reservation expired) -> refund + release -> Failed(StockCommitFailed);</item>
+/// <item>the reservation expires while the payment is pending -> Failed(ReservationExpired) (late capture refunded);</item>
 /// <item>cancel before payment -> release -> Cancelled; cancel while the commit is in flight -> the commit's outcome
 /// decides (failed commit: refund + release -> Cancelled; committed: refund -> Refunded);</item>
 /// <item>cancel after confirmation -> refund -> Refunded. Sold stock is not put back automatically: the goods may have
@@ -48,6 +49,7 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
     public Event<CheckoutRequested> CheckoutRequested { get; private set; } = null!;
     public Event<StockReserved> StockReserved { get; private set; } = null!;
     public Event<StockReservationFailed> StockReservationFailed { get; private set; } = null!;
+    public Event<StockReservationExpired> StockReservationExpired { get; private set; } = null!;
     public Event<PaymentCaptured> PaymentCaptured { get; private set; } = null!;
     public Event<PaymentFailed> PaymentFailed { get; private set; } = null!;
     public Event<StockCommitted> StockCommitted { get; private set; } = null!;
@@ -66,6 +68,7 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
         Event(() => CheckoutRequested, e => e.CorrelateById(m => m.Message.OrderId));
         ByOrderId(() => StockReserved, m => m.OrderId);
         ByOrderId(() => StockReservationFailed, m => m.OrderId);
+        ByOrderId(() => StockReservationExpired, m => m.OrderId);
         ByOrderId(() => PaymentCaptured, m => m.OrderId);
         ByOrderId(() => PaymentFailed, m => m.OrderId);
         ByOrderId(() => StockCommitted, m => m.OrderId);
@@ -116,6 +119,13 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .Then(context => Fail(context.Saga, FailureReasons.PaymentDeclined, context.Message.Reason))
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, FailureReasons.PaymentDeclined))
                 .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
+                .TransitionTo(Failed),
+            // The hold ran out before the payment answered: the units are already free again; a capture that still
+            // comes is refunded like any late capture.
+            When(StockReservationExpired)
+                .Unschedule(PaymentTimeout)
+                .Then(context => Fail(context.Saga, FailureReasons.ReservationExpired, "The stock reservation expired before the payment answered"))
+                .Publish(context => OrderFailed(context.Saga, null))
                 .TransitionTo(Failed),
             When(PaymentTimeout.Received)
                 .Then(context => Fail(context.Saga, FailureReasons.PaymentTimeout, $"No answer from the payment provider within {options.Value.PaymentTimeout}"))

@@ -52,6 +52,7 @@ public static class FailureReasons
     public const string PaymentDeclined = "PaymentDeclined";
     public const string PaymentTimeout = "PaymentTimeout";
     public const string StockCommitFailed = "StockCommitFailed";
+    public const string ReservationExpired = "ReservationExpired";
 }
 
 public static class RefundReasons

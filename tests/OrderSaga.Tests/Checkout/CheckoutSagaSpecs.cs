@@ -121,6 +121,25 @@ public sealed class CheckoutSagaSpecs
     }
 
     [Fact]
+    public async Task A_reservation_expiring_before_the_payment_answers_fails_the_order_and_a_late_capture_is_refunded()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+
+        await order.InventoryExpiresTheReservation();
+
+        var state = await order.ShouldBeIn(s => s.Failed);
+        Assert.Equal(FailureReasons.ReservationExpired, state.FailureReason);
+        await order.ShouldHavePublished<Contract.OrderFailed>();
+        order.ShouldNotHaveSent<ReleaseStock>(); // InventoryService already freed the units
+
+        await order.PaymentIsCaptured();
+        await order.ShouldHaveSent<RefundPayment>();
+        order.ShouldNotHaveSent<CommitStock>();
+    }
+
+    [Fact]
     public async Task Failed_stock_commit_refunds_and_releases()
     {
         await using var order = await CheckoutScenario.Start();

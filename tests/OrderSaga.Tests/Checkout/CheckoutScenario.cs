@@ -76,6 +76,7 @@ public sealed class CheckoutScenario : IAsyncDisposable
 
     public Task InventoryReservesStock() => Deliver(new StockReserved(OrderId, DateTimeOffset.UtcNow.AddMinutes(15)));
     public Task InventoryIsOutOfStock() => Deliver(new StockReservationFailed(OrderId, "OutOfStock", [NewId.NextGuid()]));
+    public Task InventoryExpiresTheReservation() => Deliver(new StockReservationExpired(OrderId, DateTimeOffset.UtcNow));
     public Task InventoryCommitsStock() => Deliver(new StockCommitted(OrderId));
     public Task InventoryFailsToCommit(string reason = "ReservationExpired") => Deliver(new StockCommitFailed(OrderId, reason));
     public Task PaymentIsCaptured(string paymentId = "pi_1") => Deliver(new PaymentCaptured(OrderId, paymentId, "simulated", Total, "EUR"));
