@@ -38,6 +38,12 @@ public class ShopCluster : IAsyncDisposable
     /// <summary>Instances per service name; 1 unless a test scales a service out.</summary>
     public Dictionary<string, int> Replicas { get; } = new();
 
+    /// <summary>
+    /// When set, the gateway is given every instance of each service (Services__X as a comma-separated list) and balances
+    /// requests over them; otherwise it routes to the first instance only.
+    /// </summary>
+    public bool GatewayRoutesToAllReplicas { get; set; }
+
     public IReadOnlyList<ServiceProcess> Instances(string service) => _services[service];
     public ServiceProcess Service(string service) => _services[service][0];
     public Uri GatewayAddress => Service("gateway").BaseAddress;
@@ -55,6 +61,9 @@ public class ShopCluster : IAsyncDisposable
             for (var i = 0; i < ports[name].Count; i++)
             {
                 var environment = Environment(ports);
+                if (name == "gateway" && GatewayRoutesToAllReplicas)
+                    foreach (var (service, key) in GatewayRoutedServices)
+                        environment[$"Services__{key}"] = string.Join(",", ports[service].Select(port => $"http://127.0.0.1:{port}"));
                 var log = Path.Combine(LogDirectory, ports[name].Count == 1 ? $"{name}.log" : $"{name}-{i + 1}.log");
                 instances.Add(new ServiceProcess(ports[name].Count == 1 ? name : $"{name}-{i + 1}", RepositoryLayout.ServiceDll(project), ports[name][i], environment, log));
             }
@@ -70,6 +79,9 @@ public class ShopCluster : IAsyncDisposable
             instance.Start();
         await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
     }
+
+    static readonly (string Service, string Key)[] GatewayRoutedServices =
+        [("inventory", "Inventory"), ("cart", "Cart"), ("orders", "Orders"), ("payments", "Payments"), ("notifications", "Notifications")];
 
     Dictionary<string, string> Environment(Dictionary<string, List<int>> ports)
     {
