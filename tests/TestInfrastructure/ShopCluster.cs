@@ -44,6 +44,12 @@ public class ShopCluster : IAsyncDisposable
     /// </summary>
     public bool GatewayRoutesToAllReplicas { get; set; }
 
+    /// <summary>The virtual host's default queue type (quorum, classic); RabbitMQ's own default unless set.</summary>
+    public string? DefaultQueueType { get; set; }
+
+    /// <summary>How long each instance may take to become ready (schema creation is slow on a loaded machine).</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
     public IReadOnlyList<ServiceProcess> Instances(string service) => _services[service];
     public ServiceProcess Service(string service) => _services[service][0];
     public Uri GatewayAddress => Service("gateway").BaseAddress;
@@ -51,7 +57,7 @@ public class ShopCluster : IAsyncDisposable
     public async Task StartAsync(string purpose)
     {
         _database = await TestEnvironment.CreateDatabaseAsync(purpose);
-        _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose);
+        _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose, DefaultQueueType);
         LogDirectory = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
 
         var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => FreePort()).ToList());
@@ -74,10 +80,10 @@ public class ShopCluster : IAsyncDisposable
         // schema creation by two nodes can collide).
         foreach (var (name, _) in ServiceProjects)
             _services[name][0].Start();
-        await Task.WhenAll(ServiceProjects.Select(s => _services[s.Name][0].WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+        await Task.WhenAll(ServiceProjects.Select(s => _services[s.Name][0].WaitUntilReadyAsync(StartTimeout)));
         foreach (var instance in _services.Values.SelectMany(list => list.Skip(1)))
             instance.Start();
-        await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+        await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(StartTimeout)));
     }
 
     static readonly (string Service, string Key)[] GatewayRoutedServices =

@@ -32,6 +32,8 @@ public static class ServiceRoutes
             routes.Add(new RouteConfig { RouteId = $"{service}-sub", ClusterId = service, Match = new RouteMatch { Path = prefix + "/{**rest}" } });
         }
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        // Every failed probe of a starting or stopped instance would be a warning; the health state changes still are.
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Health.ActiveHealthCheckMonitor", LogLevel.Error);
         return builder;
     }
 

@@ -20,6 +20,13 @@ public sealed class RabbitMqConsumers(Uri management, TestVirtualHost virtualHos
         return new RabbitMqConsumers(management, virtualHost);
     }
 
+    /// <summary>classic or quorum.</summary>
+    public async Task<string> TypeOfQueueAsync(string queue)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync($"api/queues/{Escape(virtualHost.Name)}/{Escape(queue)}"));
+        return document.RootElement.GetProperty("type").GetString()!;
+    }
+
     public async Task<List<Consumer>> OfQueueAsync(string queue)
     {
         using var queueDocument = JsonDocument.Parse(await _http.GetStringAsync($"api/queues/{Escape(virtualHost.Name)}/{Escape(queue)}"));

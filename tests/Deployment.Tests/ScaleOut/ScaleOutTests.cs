@@ -144,6 +144,7 @@ public sealed class ScaleOutTests(ScaledClusterFixture fixture, ITestOutputHelpe
         using var rabbit = await RabbitMqConsumers.ConnectAsync(_cluster.VirtualHost);
         foreach (var queue in new[] { "order-saga", "inventory", "payment" })
         {
+            Assert.Equal("quorum", await rabbit.TypeOfQueueAsync(queue));
             // The management API refreshes its message statistics every few seconds.
             List<RabbitMqConsumers.Consumer> consumers = [];
             for (var attempt = 0; attempt < 30; attempt++)

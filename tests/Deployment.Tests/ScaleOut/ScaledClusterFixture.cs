@@ -11,7 +11,8 @@ public sealed class ScaledClusterFixture : IAsyncLifetime
 {
     public static readonly string[] ScaledServices = ["orders", "inventory", "payments"];
 
-    public ShopCluster Cluster { get; } = new() { GatewayRoutesToAllReplicas = true };
+    // Nine processes start on what may be a busy two-core machine.
+    public ShopCluster Cluster { get; } = new() { GatewayRoutesToAllReplicas = true, StartTimeout = TimeSpan.FromMinutes(5) };
 
     public Task InitializeAsync()
     {
@@ -19,6 +20,8 @@ public sealed class ScaledClusterFixture : IAsyncLifetime
             Cluster.Replicas[service] = 2;
         // The test creates its own products with known stock.
         Cluster.Settings["Inventory:SeedDemoCatalog"] = "false";
+        // Durable queues are quorum queues, as recommended for a clustered RabbitMQ in production (deploy/k8s/README.md).
+        Cluster.DefaultQueueType = "quorum";
         return Cluster.StartAsync("scaleout");
     }
 
