@@ -44,6 +44,15 @@ public class ShopCluster : IAsyncDisposable
     /// <summary>The services to start (by name); null starts all of them. A service's own tests may start only it.</summary>
     public IReadOnlyCollection<string>? OnlyServices { get; set; }
 
+    /// <summary>
+    /// When set, the gateway is given every instance of each service (Services__X as a comma-separated list) and balances
+    /// requests over them; otherwise it routes to the first instance only.
+    /// </summary>
+    public bool GatewayRoutesToAllReplicas { get; set; }
+
+    /// <summary>The virtual host's default queue type (quorum, classic); RabbitMQ's own default unless set.</summary>
+    public string? DefaultQueueType { get; set; }
+
     public IReadOnlyList<ServiceProcess> Instances(string service) => _services[service];
     public ServiceProcess Service(string service) => _services[service][0];
     public Uri GatewayAddress => Service("gateway").BaseAddress;
@@ -51,7 +60,7 @@ public class ShopCluster : IAsyncDisposable
     public async Task StartAsync(string purpose)
     {
         _database = await TestEnvironment.CreateDatabaseAsync(purpose);
-        _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose);
+        _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose, DefaultQueueType);
         LogDirectory = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
 
         var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => FreePort()).ToList());
@@ -62,6 +71,9 @@ public class ShopCluster : IAsyncDisposable
             for (var i = 0; i < ports[name].Count; i++)
             {
                 var environment = Environment(ports);
+                if (name == "gateway" && GatewayRoutesToAllReplicas)
+                    foreach (var (service, key) in GatewayRoutedServices)
+                        environment[$"Services__{key}"] = string.Join(",", ports[service].Select(port => $"http://127.0.0.1:{port}"));
                 var log = Path.Combine(LogDirectory, ports[name].Count == 1 ? $"{name}.log" : $"{name}-{i + 1}.log");
                 instances.Add(new ServiceProcess(ports[name].Count == 1 ? name : $"{name}-{i + 1}", RepositoryLayout.ServiceDll(project), ports[name][i], environment, log));
             }
@@ -77,6 +89,9 @@ public class ShopCluster : IAsyncDisposable
             instance.Start();
         await Task.WhenAll(_services.Values.SelectMany(list => list.Skip(1)).Select(i => i.WaitUntilReadyAsync(StartupTimeout)));
     }
+
+    static readonly (string Service, string Key)[] GatewayRoutedServices =
+        [("inventory", "Inventory"), ("cart", "Cart"), ("orders", "Orders"), ("payments", "Payments"), ("notifications", "Notifications")];
 
     Dictionary<string, string> Environment(Dictionary<string, List<int>> ports)
     {

@@ -73,16 +73,24 @@ public static class TestEnvironment
         return new TestDatabase(name, connectionString, servers.PostgresBase);
     }
 
-    /// <summary>A fresh RabbitMQ virtual host (durable queues of one run never leak into the next); deleted when disposed.</summary>
-    public static async Task<TestVirtualHost> CreateVirtualHostAsync(string purpose)
+    /// <summary>
+    /// A fresh RabbitMQ virtual host (durable queues of one run never leak into the next); deleted when disposed.
+    /// With a default queue type (e.g. quorum), queues declared without x-queue-type get that type.
+    /// </summary>
+    public static async Task<TestVirtualHost> CreateVirtualHostAsync(string purpose, string? defaultQueueType = null)
     {
         var servers = await GetServersAsync();
         if (servers.RabbitManagement is null)
-            return new TestVirtualHost("/", servers.RabbitMq, null);
+            return defaultQueueType is null
+                ? new TestVirtualHost("/", servers.RabbitMq, null)
+                : throw new InvalidOperationException("A virtual host with a default queue type needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
 
         var name = $"test-{purpose}-{Guid.NewGuid():N}";
         using var http = ManagementClient(servers.RabbitManagement);
-        (await http.PutAsync($"api/vhosts/{Uri.EscapeDataString(name)}", null)).EnsureSuccessStatusCode();
+        var settings = defaultQueueType is null ? null
+            // RabbitMQ 3.10's API reads defaultqueuetype; later versions also document default_queue_type.
+            : new StringContent($$"""{"defaultqueuetype":"{{defaultQueueType}}","default_queue_type":"{{defaultQueueType}}"}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/vhosts/{Uri.EscapeDataString(name)}", settings)).EnsureSuccessStatusCode();
         (await http.PutAsync($"api/permissions/{Uri.EscapeDataString(name)}/guest",
             new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
         var uri = new UriBuilder(servers.RabbitMq) { Path = "/" + Uri.EscapeDataString(name) }.Uri;

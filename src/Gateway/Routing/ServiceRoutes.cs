@@ -4,6 +4,8 @@ using Shop.Gateway.Identity.External;
 using Shop.Gateway.Identity.Tokens;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
 
 namespace Shop.Gateway.Routing;
 
@@ -37,11 +39,7 @@ public static class ServiceRoutes
         {
             var address = builder.Configuration[$"Services:{service}"]
                 ?? throw new InvalidOperationException($"Services:{service} (the {service} service's base URL) is not configured.");
-            clusters.Add(new ClusterConfig
-            {
-                ClusterId = service,
-                Destinations = new Dictionary<string, DestinationConfig> { [service] = new() { Address = address } },
-            });
+            clusters.Add(ClusterFor(service, address));
         }
         foreach (var (prefix, service) in Routes)
         {
@@ -94,6 +92,52 @@ public static class ServiceRoutes
             }
             return ValueTask.CompletedTask;
         }));
+        // Every failed probe of a starting or stopped instance would be a warning; the health state changes still are.
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Health.ActiveHealthCheckMonitor", LogLevel.Error);
         return builder;
+    }
+
+    /// <summary>
+    /// One destination per address; Services:X may list several instances separated by commas (`./shop run` with
+    /// SHOP_REPLICAS_X). Several destinations are balanced, and probed on /health/ready so that a stopped or starting
+    /// instance stops getting requests.
+    /// </summary>
+    public static ClusterConfig ClusterFor(string service, string addresses)
+    {
+        var destinations = addresses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (destinations.Length == 0)
+            throw new InvalidOperationException($"Services:{service} lists no address.");
+        if (destinations.Length == 1)
+            return new ClusterConfig
+            {
+                ClusterId = service,
+                Destinations = new Dictionary<string, DestinationConfig> { [service] = new() { Address = destinations[0] } },
+            };
+
+        return new ClusterConfig
+        {
+            ClusterId = service,
+            LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
+            Destinations = destinations
+                .Select((address, index) => (Id: $"{service}-{index + 1}", Config: new DestinationConfig { Address = address }))
+                .ToDictionary(d => d.Id, d => d.Config),
+            HealthCheck = new HealthCheckConfig
+            {
+                Active = new ActiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Interval = TimeSpan.FromSeconds(5),
+                    Timeout = TimeSpan.FromSeconds(3),
+                    Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                    Path = "/health/ready",
+                },
+                Passive = new PassiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                    ReactivationPeriod = TimeSpan.FromSeconds(10),
+                },
+            },
+        };
     }
 }

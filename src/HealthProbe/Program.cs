@@ -1,0 +1,3 @@
+using Shop.HealthProbe;
+
+return await Probe.RunAsync(args, Console.Error);
