@@ -2,6 +2,7 @@ using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Persistence;
 using Shop.Gateway.Identity;
 using Shop.Gateway.Routing;
+using Shop.Gateway.WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShopDefaults("gateway");
@@ -16,6 +17,7 @@ var app = builder.Build();
 app.UseShopDefaults();
 app.MapIdentity();
 app.MapReverseProxy();
+app.MapWebApp();
 app.Run();
 
 public partial class Program;

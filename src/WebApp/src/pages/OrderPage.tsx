@@ -42,7 +42,7 @@ export function OrderPage({ admin = false }: { admin?: boolean }) {
       <p>{back}</p>
       <h1>Order {shortId(order.orderId)}</h1>
       <p className="order-status" role="status" aria-live="polite">
-        Status: <span data-testid="order-status">{statusLabel(order.status)}</span> <StatusBadge status={order.status} />
+        Status: <StatusBadge status={order.status} testId="order-status" />
       </p>
       {error && <Notice tone="error">Live updates are paused: {error.message} Retrying…</Notice>}
       <OrderOutcome order={order} />
