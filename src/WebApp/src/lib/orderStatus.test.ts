@@ -21,6 +21,8 @@ describe("order status", () => {
     // A cancel of a completed order ends in Refunded: keep watching until then.
     expect(isSettled(order("Completed", ["Completed", "CancellationRequested"]))).toBe(false);
     expect(isSettled(order("Refunded", ["CancellationRequested", "RefundRequested"]))).toBe(true);
+    // A refund that failed leaves the order Completed: nothing more comes.
+    expect(isSettled(order("Completed", ["Completed", "CancellationRequested", "RefundRequested", "RefundFailed"]))).toBe(true);
   });
 
   it("offers cancel only where the order service allows it and none is under way", () => {
@@ -29,6 +31,7 @@ describe("order status", () => {
     expect(canCancel(order("Failed"))).toBe(false);
     expect(canCancel(order("Cancelled"))).toBe(false);
     expect(canCancel(order("Confirmed", ["CancellationRequested"]))).toBe(false);
+    expect(canCancel(order("Completed", ["CancellationRequested", "RefundRequested", "RefundFailed"]))).toBe(false);
   });
 
   it("explains a declined payment with the provider's words and what happened to the stock", () => {

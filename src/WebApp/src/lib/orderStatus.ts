@@ -47,10 +47,18 @@ export function statusTone(status: string): StatusTone {
 const closed = new Set(["Failed", "Cancelled", "Refunded"]);
 const cancellable = new Set(["Placed", "StockReserved", "PaymentCaptured", "Confirmed", "Completed"]);
 
-/** A cancellation or refund was asked for and the saga has not finished it yet. */
+const isRequest = (status: string) => status === "CancellationRequested" || status === "RefundRequested";
+
+/** A cancellation or refund was asked for and the saga has not finished it yet (a failed refund finishes it too). */
 export function cancellationPending(order: Order): boolean {
   if (closed.has(order.status)) return false;
-  return order.timeline.some((entry) => entry.status === "CancellationRequested" || entry.status === "RefundRequested");
+  const lastRequest = order.timeline.map((entry) => entry.status).findLastIndex(isRequest);
+  return lastRequest >= 0 && !order.timeline.slice(lastRequest + 1).some((entry) => entry.status === "RefundFailed");
+}
+
+/** The saga has taken up a cancellation: it is recorded, or the order is closed. */
+export function cancellationShows(order: Order): boolean {
+  return closed.has(order.status) || order.timeline.some((entry) => entry.status === "CancellationRequested");
 }
 
 /** Nothing more will happen to the order by itself: the page can stop polling. */
@@ -58,9 +66,9 @@ export function isSettled(order: Order): boolean {
   return (closed.has(order.status) || order.status === "Completed") && !cancellationPending(order);
 }
 
-/** Mirrors the order service's rule; the service has the last word (it answers 409 when it disagrees). */
+/** Mirrors the order service's rule (one cancellation per order); the service has the last word (409 when it disagrees). */
 export function canCancel(order: Order): boolean {
-  return cancellable.has(order.status) && !cancellationPending(order);
+  return cancellable.has(order.status) && !order.timeline.some((entry) => entry.status === "CancellationRequested") && !cancellationPending(order);
 }
 
 export interface Explanation {

@@ -2,13 +2,15 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ApiError } from "../api/problems";
 import { orders } from "../api/shopApi";
 import type { Order } from "../api/types";
-import { isSettled } from "./orderStatus";
+import { cancellationShows, isSettled } from "./orderStatus";
 import { isAbort, toApiError } from "./useQuery";
 
 export const PollInterval = 1000;
 /** Right after checkout the saga may not have placed the order yet: a 404 then means "not yet", for this long. */
 export const PlacementGrace = 30_000;
 const MaxBackoff = 8000;
+/** How long to wait for an accepted cancel to show on the order before polling stops on a settled order again. */
+const CancelShowsWithin = 120_000;
 
 export interface OrderPoll {
   order: Order | null;
@@ -18,8 +20,10 @@ export interface OrderPoll {
   error: ApiError | null;
   /** Polling stopped for good because the order does not exist. */
   notFound: boolean;
-  /** Start polling again after an action (a cancel) that will change a settled order. */
-  resume(): void;
+  /** Polls again after a failure. */
+  retry(): void;
+  /** Polls again after a cancel was accepted, until the order shows it (a settled order would otherwise stop polling first). */
+  followCancellation(): void;
 }
 
 /** Follows an order live: polls until nothing more will happen to it by itself. */
@@ -30,6 +34,7 @@ export function useOrderPolling(orderId: string, justPlaced: boolean): OrderPoll
   const [notFound, setNotFound] = useState(false);
   const [run, setRun] = useState(0);
   const started = useRef(Date.now());
+  const cancelSince = useRef<number | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -46,7 +51,9 @@ export function useOrderPolling(orderId: string, justPlaced: boolean): OrderPoll
         setOrder(current);
         setPlacing(false);
         setError(null);
-        if (!isSettled(current)) next(PollInterval);
+        if (cancelSince.current !== null && (cancellationShows(current) || Date.now() - cancelSince.current > CancelShowsWithin))
+          cancelSince.current = null;
+        if (!isSettled(current) || cancelSince.current !== null) next(PollInterval);
       } catch (e) {
         if (controller.signal.aborted || isAbort(e)) return;
         const problem = toApiError(e);
@@ -76,6 +83,10 @@ export function useOrderPolling(orderId: string, justPlaced: boolean): OrderPoll
     };
   }, [orderId, justPlaced, run]);
 
-  const resume = useCallback(() => setRun((r) => r + 1), []);
-  return { order, placing, error, notFound, resume };
+  const retry = useCallback(() => setRun((r) => r + 1), []);
+  const followCancellation = useCallback(() => {
+    cancelSince.current = Date.now();
+    setRun((r) => r + 1);
+  }, []);
+  return { order, placing, error, notFound, retry, followCancellation };
 }

@@ -16,7 +16,7 @@ export function OrderPage({ admin = false }: { admin?: boolean }) {
   const { orderId = "" } = useParams();
   const location = useLocation();
   const justPlaced = (location.state as { justPlaced?: boolean } | null)?.justPlaced === true;
-  const { order, placing, error, notFound, resume } = useOrderPolling(orderId, justPlaced);
+  const { order, placing, error, notFound, retry, followCancellation } = useOrderPolling(orderId, justPlaced);
   const back = admin ? <Link to="/admin/orders">← All orders</Link> : <Link to="/orders">← Your orders</Link>;
 
   if (notFound) {
@@ -32,7 +32,7 @@ export function OrderPage({ admin = false }: { admin?: boolean }) {
       <section>
         <p>{back}</p>
         <h1>Order {shortId(orderId)}</h1>
-        {error ? <ErrorMessage title="The order could not be loaded" error={error} onRetry={resume} /> : <Loading label={placing ? "Placing your order… this takes a moment." : "Loading the order…"} />}
+        {error ? <ErrorMessage title="The order could not be loaded" error={error} onRetry={retry} /> : <Loading label={placing ? "Placing your order… this takes a moment." : "Loading the order…"} />}
       </section>
     );
   }
@@ -51,7 +51,7 @@ export function OrderPage({ admin = false }: { admin?: boolean }) {
         <OrderLines order={order} />
         <Timeline order={order} />
       </div>
-      <CancelOrder order={order} onRequested={resume} />
+      <CancelOrder order={order} onRequested={followCancellation} />
     </section>
   );
 }
