@@ -29,18 +29,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         Cluster.Settings[WebAppBuild.Setting] = WebAppBuild.RequireBuiltFolder();
         var executable = Chromium.RequireExecutable();
 
-        var cluster = Cluster.StartAsync("webapp");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        try
         {
-            ExecutablePath = executable,
-            Headless = true,
-            Args = Chromium.Flags,
-            Timeout = 120_000,
-        });
-        await cluster;
-        await WaitForCatalogAsync();
-        Directory.CreateDirectory(ScreenshotFolder);
+            var cluster = Cluster.StartAsync("webapp");
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = executable,
+                Headless = true,
+                Args = Chromium.Flags,
+                Timeout = 120_000,
+            });
+            await cluster;
+            await WaitForCatalogAsync();
+            Directory.CreateDirectory(ScreenshotFolder);
+        }
+        catch
+        {
+            // Leave no browser or service processes behind on a shared box when start-up fails.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A fresh browser profile (no cookies, no storage): one shopper. Phone-sized when asked.</summary>
@@ -91,7 +100,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (_browser is not null)
             await _browser.CloseAsync();
+        _browser = null;
         _playwright?.Dispose();
+        _playwright = null;
         await Cluster.DisposeAsync();
     }
 }

@@ -148,10 +148,27 @@ describe("ApiClient", () => {
     await expect(client.get("/api/products")).rejects.toMatchObject({ status: 0, message: expect.stringContaining("could not be reached") });
   });
 
-  it("signs out locally and revokes the refresh token on the server", async () => {
-    const { client, calls, sessions } = clientWith(validSession, { "/api/auth/logout": [() => new Response(null, { status: 204 })] });
+  it("revokes the refresh token on the server before forgetting the session", async () => {
+    let storedDuringRevoke: Session | null = null;
+    const { client, calls, sessions } = clientWith(validSession, {
+      "/api/auth/logout": [
+        () => {
+          storedDuringRevoke = sessions.read();
+          return new Response(null, { status: 204 });
+        },
+      ],
+    });
+    await client.logout();
+    expect(calls[0]?.body).toEqual({ refreshToken: "refresh-0" });
+    expect(storedDuringRevoke).not.toBeNull();
+    expect(sessions.read()).toBeNull();
+  });
+
+  it("signs out locally even when the server cannot be reached", async () => {
+    const sessions = new SessionStore(new MemoryStorage());
+    sessions.write(validSession);
+    const client = new ApiClient({ fetch: () => Promise.reject(new TypeError("Failed to fetch")), sessions });
     await client.logout();
     expect(sessions.read()).toBeNull();
-    expect(calls[0]?.body).toEqual({ refreshToken: "refresh-0" });
   });
 });

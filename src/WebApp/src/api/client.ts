@@ -17,6 +17,8 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Let the request finish even if the page navigates away meanwhile. */
+  keepalive?: boolean;
 }
 
 /** Renew the access token this long before it expires, so that no request goes out with a token about to lapse. */
@@ -76,15 +78,19 @@ export class ApiClient {
     this.sessions.write(sessionFromTokens(tokens, this.now()));
   }
 
-  /** Signs out here at once and revokes the refresh token on the server (best effort: the local sign-out stands anyway). */
+  /**
+   * Revokes the refresh token on the server, then forgets the session here. The local sign-out happens even when the
+   * server cannot be reached (the token then expires on its own).
+   */
   async logout(): Promise<void> {
     const session = this.sessions.read();
-    this.sessions.write(null);
     if (!session) return;
     try {
-      await this.send("POST", "/api/auth/logout", { body: { refreshToken: session.refreshToken } });
+      await this.send("POST", "/api/auth/logout", { body: { refreshToken: session.refreshToken }, keepalive: true });
     } catch {
-      // Offline: the refresh token expires on its own.
+      // Offline: sign out locally all the same.
+    } finally {
+      this.sessions.write(null);
     }
   }
 
@@ -129,6 +135,7 @@ export class ApiClient {
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: options.signal,
+        keepalive: options.keepalive,
       });
     } catch (error) {
       if (isAbort(error)) throw error;

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link, NavLink, Outlet, useNavigate } from "react-router-dom";
 import { useAuth } from "../auth/AuthContext";
 import { useCart } from "../auth/CartContext";
@@ -61,6 +62,7 @@ function MainNav() {
 function AccountMenu() {
   const { status, user, logout } = useAuth();
   const navigate = useNavigate();
+  const [signingOut, setSigningOut] = useState(false);
   if (status === "checking") return <div className="account" aria-hidden="true" />;
   if (status !== "signedIn" || !user) {
     return (
@@ -73,7 +75,12 @@ function AccountMenu() {
     );
   }
   const signOut = async () => {
-    await logout();
+    setSigningOut(true);
+    try {
+      await logout();
+    } finally {
+      setSigningOut(false);
+    }
     navigate("/", { replace: true });
   };
   return (
@@ -81,8 +88,8 @@ function AccountMenu() {
       <span className="account-name" title={user.email}>
         {user.name}
       </span>
-      <button type="button" className="button small secondary" onClick={signOut}>
-        Sign out
+      <button type="button" className="button small secondary" onClick={signOut} disabled={signingOut}>
+        {signingOut ? "Signing out…" : "Sign out"}
       </button>
     </div>
   );
