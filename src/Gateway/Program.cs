@@ -3,6 +3,7 @@ using Shop.BuildingBlocks.Persistence;
 using Shop.Gateway.Identity;
 using Shop.Gateway.Perimeter;
 using Shop.Gateway.Routing;
+using Shop.Gateway.WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShopDefaults("gateway");
@@ -26,6 +27,7 @@ app.UseRateLimiter();        // after authentication: the per-user limit keys on
 app.MapIdentity();
 app.MapApiDocs();
 app.MapReverseProxy();
+app.MapWebApp();
 app.Run();
 
 public partial class Program;

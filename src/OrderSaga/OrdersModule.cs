@@ -2,8 +2,10 @@ using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
 using Shop.BuildingBlocks.Messaging.Sagas;
+using Shop.BuildingBlocks.Security;
 using Shop.OrderSaga.Checkout;
 using Shop.OrderSaga.Orders.CancellingOrder;
+using Shop.OrderSaga.Orders.ListingAllOrders;
 using Shop.OrderSaga.Orders.Projections;
 using Shop.OrderSaga.Orders.ViewingOrders;
 
@@ -34,6 +36,7 @@ public static class OrdersModule
         var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization();
         orders.MapGet("/", ViewOrdersEndpoint.Mine);
         orders.MapGet("/{id:guid}", ViewOrdersEndpoint.One);
+        orders.MapGet("/all", ListAllOrdersEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
         orders.MapPost("/{id:guid}/cancel", CancelOrderEndpoint.Handle);
         return app;
     }
