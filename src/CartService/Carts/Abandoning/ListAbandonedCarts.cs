@@ -11,7 +11,13 @@ public record AbandonedCartResponse(
 
 public record AbandonedCartPage(IReadOnlyList<AbandonedCartResponse> Items, long Total, int Page, int PageSize);
 
-public record AbandonedCartQuery([Range(1, 10_000)] int? Page, [Range(1, 200)] int? PageSize);
+// Properties, not a positional record: Microsoft.AspNetCore.OpenApi 10 throws on [AsParameters] constructor parameters
+// that carry validation attributes (dotnet/aspnetcore#65348), which broke the service's OpenAPI document.
+public record AbandonedCartQuery
+{
+    [Range(1, 10_000)] public int? Page { get; init; }
+    [Range(1, 200)] public int? PageSize { get; init; }
+}
 
 public static class ListAbandonedCartsEndpoint
 {

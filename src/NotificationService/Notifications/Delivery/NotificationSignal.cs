@@ -1,24 +1,11 @@
 using Marten;
 using Marten.Services;
+using Shop.BuildingBlocks.Hosting;
 
 namespace Shop.NotificationService.Notifications.Delivery;
 
 /// <summary>Wakes this instance's dispatcher when a notification became due here, instead of waiting for its poll.</summary>
-public sealed class NotificationSignal
-{
-    readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); }
-            catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed class NotificationSignal : WakeUpSignal;
 
 /// <summary>Notifies <see cref="NotificationSignal"/> after a commit that inserted or re-queued notifications.</summary>
 public sealed class NotificationCommitListener(NotificationSignal signal) : DocumentSessionListenerBase
