@@ -4,6 +4,7 @@ using Shop.BuildingBlocks.Health;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Messaging.DeadLetters;
 using Shop.BuildingBlocks.Observability;
+using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Security;
 
 namespace Shop.BuildingBlocks;
@@ -32,6 +33,8 @@ public static class ServiceDefaults
         app.MapOpenApi().AllowAnonymous();
         if (app.Services.GetService<DeadLetterQueues>() is not null)
             app.MapDeadLetters();
+        if (app.Services.GetService<OperationsCatalog>() is not null)
+            app.MapShopOperations();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Shop.BuildingBlocks.Operations;
 using Shop.CartService.Carts;
 using Shop.CartService.Carts.AddingItem;
 using Shop.CartService.Carts.CheckingOut;
@@ -19,6 +20,8 @@ public static class CartModule
         options.Schema.For<ActiveCart>();
         options.Schema.For<CatalogProduct>();
     }
+
+    public static void DescribeOperations(OperationsCatalog operations) => operations.EventStreams<Cart>("cart");
 
     public static void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<ProductReplicaConsumer>();
 

@@ -1,5 +1,7 @@
+using JasperFx;
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Messaging;
+using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Persistence;
 using Shop.CartService;
 
@@ -8,6 +10,7 @@ builder.AddShopDefaults("cart-service");
 builder.AddShopMarten(CartModule.Schema, CartModule.ConfigureDocuments);
 builder.AddShopMessaging(ServiceQueues.Cart, CartModule.AddConsumers);
 builder.AddCart();
+builder.AddShopOperations(CartModule.DescribeOperations);
 
 // Here, not in BuildingBlocks: the validation source generator registers the types of the assembly that calls it.
 builder.Services.AddValidation();
@@ -15,6 +18,7 @@ builder.Services.AddValidation();
 var app = builder.Build();
 app.UseShopDefaults();
 app.MapCart();
-app.Run();
+// Marten's command line (db-apply, projections, describe...); no arguments runs the service.
+return await app.RunJasperFxCommands(args);
 
 public partial class Program;

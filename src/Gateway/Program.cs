@@ -1,3 +1,4 @@
+using JasperFx;
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Persistence;
 using Shop.Gateway.Identity;
@@ -16,6 +17,7 @@ var app = builder.Build();
 app.UseShopDefaults();
 app.MapIdentity();
 app.MapReverseProxy();
-app.Run();
+// Marten's command line (db-apply, projections, describe...); no arguments runs the service.
+return await app.RunJasperFxCommands(args);
 
 public partial class Program;

@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Security;
 using Shop.InventoryService.Catalog;
 using Shop.InventoryService.Catalog.BrowsingProducts;
@@ -9,6 +10,7 @@ using Shop.InventoryService.Catalog.UpdatingProduct;
 using Shop.InventoryService.Stock;
 using Shop.InventoryService.Stock.AddingStock;
 using Shop.InventoryService.Stock.Committing;
+using Shop.InventoryService.Stock.History;
 using Shop.InventoryService.Stock.Releasing;
 using Shop.InventoryService.Stock.Reserving;
 using Shop.InventoryService.Stock.ViewingStock;
@@ -33,6 +35,8 @@ public static class InventoryModule
         bus.AddConsumer<ReleaseStockConsumer>();
         bus.AddConsumer<CommitStockConsumer>();
     }
+
+    public static void DescribeOperations(OperationsCatalog operations) => operations.StreamSource<StockHistorySource>(StockHistorySource.KindName);
 
     public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
     {

@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Shop.BuildingBlocks.Operations;
 using Shop.PaymentService.Payments;
 using Shop.PaymentService.Payments.Charging;
 using Shop.PaymentService.Payments.Refunding;
@@ -14,6 +15,8 @@ public static class PaymentsModule
     public const string Schema = "payments";
 
     public static void ConfigureDocuments(StoreOptions options) => options.Projections.Snapshot<PaymentLedger>(SnapshotLifecycle.Inline);
+
+    public static void DescribeOperations(OperationsCatalog operations) => operations.EventStreams<PaymentLedger>("payment");
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
