@@ -1,3 +1,4 @@
+using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.BuildingBlocks.Health;
@@ -36,5 +37,18 @@ public static class ServiceDefaults
         if (app.Services.GetService<OperationsCatalog>() is not null)
             app.MapShopOperations();
         return app;
+    }
+
+    /// <summary>
+    /// Runs the service. With a command as first argument it runs Marten's command line instead (db-apply, db-assert,
+    /// projections list|rebuild, describe, help...: see README "Operating Shop"). Arguments that start with '-' are the
+    /// host's own (--urls, --Key=Value settings) and still just run the service.
+    /// </summary>
+    public static async Task<int> RunShopAsync(this WebApplication app, string[] args)
+    {
+        if (args.Length > 0 && !args[0].StartsWith('-'))
+            return await app.RunJasperFxCommands(args);
+        await app.RunAsync();
+        return 0;
     }
 }

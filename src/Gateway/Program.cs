@@ -1,4 +1,3 @@
-using JasperFx;
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Persistence;
 using Shop.Gateway.Identity;
@@ -17,7 +16,7 @@ var app = builder.Build();
 app.UseShopDefaults();
 app.MapIdentity();
 app.MapReverseProxy();
-// Marten's command line (db-apply, projections, describe...); no arguments runs the service.
-return await app.RunJasperFxCommands(args);
+// No arguments: runs the service; a command (db-apply, projections, describe, help...) runs Marten's command line.
+return await app.RunShopAsync(args);
 
 public partial class Program;

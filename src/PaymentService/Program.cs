@@ -1,4 +1,3 @@
-using JasperFx;
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Messaging;
 using Shop.BuildingBlocks.Operations;
@@ -18,7 +17,7 @@ builder.Services.AddValidation();
 var app = builder.Build();
 app.UseShopDefaults();
 app.MapPayments();
-// Marten's command line (db-apply, projections, describe...); no arguments runs the service.
-return await app.RunJasperFxCommands(args);
+// No arguments: runs the service; a command (db-apply, projections, describe, help...) runs Marten's command line.
+return await app.RunShopAsync(args);
 
 public partial class Program;

@@ -9,7 +9,7 @@ namespace Shop.BuildingBlocks.Operations.Projections;
 /// <summary>
 /// A projection of the service's event store. Async projections have a position and lag and are rebuilt online;
 /// inline ones are written in the same transaction as their events (always current) and are rebuilt offline with
-/// Marten's command line while the service is stopped (`dotnet Service.dll projections --rebuild -p NAME`).
+/// Marten's command line while the service is stopped (`dotnet Service.dll projections rebuild -p NAME`).
 /// </summary>
 public record ProjectionInfo(
     string Name, string Lifecycle, IReadOnlyList<string> Shards, long? Position, long HighWaterMark, long? Lag, string? Status, bool Rebuildable,
@@ -36,7 +36,7 @@ public static class ProjectionEndpoints
             return Problems.Conflict(
                 $"{projection.Name} is an {projection.Lifecycle} projection: it is written in the same transaction as its events, so it is always " +
                 "current and has nothing to catch up. To rebuild it after changing its code, stop the service and run " +
-                $"`dotnet <Service>.dll projections --rebuild -p {projection.Name}`.");
+                $"`dotnet <Service>.dll projections rebuild -p {projection.Name}`.");
 
         return await rebuilds.Start(projection, cancellationToken) switch
         {
@@ -68,7 +68,7 @@ public static class ProjectionEndpoints
         var rebuild = await rebuilds.Status(projection.Name, cancellationToken);
         if (projection.Lifecycle != ProjectionLifecycle.Async)
             return new ProjectionInfo(projection.Name, projection.Lifecycle.ToString(), [], null, positions.HighWaterMark, 0, "current", false,
-                "written with its events; rebuild offline with the service's `projections --rebuild` command", rebuild);
+                "written with its events; rebuild offline with the service's `projections rebuild` command", rebuild);
 
         var shards = projection.Shards().Select(s => s.Name).ToList();
         var position = shards.Select(positions.Of).DefaultIfEmpty(0).Min();
