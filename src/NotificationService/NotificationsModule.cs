@@ -15,7 +15,7 @@ public static class NotificationsModule
     public static void ConfigureDocuments(StoreOptions options)
     {
         options.Schema.For<Notification>().Index(n => n.CustomerId).Index(n => n.OrderId);
-        options.Schema.For<OrderTracking>();
+        options.Schema.For<OrderTracking>().UseOptimisticConcurrency(true);
     }
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)

@@ -51,7 +51,9 @@ public static class StreamsCommands
                 output.Print(result);
                 return;
             }
-            var table = new Table().AddColumns("Id", "Version", "Customer", "Status", "Created", "Updated");
+            var table = new Table();
+            foreach (var column in new[] { "Id", "Version", "Customer", "Status", "Created", "Updated" })
+                table.AddColumn(new TableColumn(column).NoWrap());
             foreach (var item in result.GetProperty("items").EnumerateArray())
                 table.AddRow(Safe(Text(item, "id")), Text(item, "version"), Safe(Text(item, "customerId")), Safe(Text(item, "status")),
                     Safe(Text(item, "createdAt")), Safe(Text(item, "updatedAt")));
@@ -78,7 +80,11 @@ public static class StreamsCommands
                 return;
             }
             output.Line($"[bold]{kind} stream {parse.GetValue(id)}[/], version {Text(details, "version")}");
-            var table = new Table().AddColumns("Ver", "Seq", "Type", "Time", "User", "Correlation", "Causation", "Data");
+            // Ids, times and users stay on one line each; the event's data wraps (all of it: --json for scripts).
+            var table = new Table();
+            foreach (var column in new[] { "Ver", "Seq", "Type", "Time", "User", "Correlation", "Causation" })
+                table.AddColumn(new TableColumn(column).NoWrap());
+            table.AddColumn("Data");
             foreach (var e in details.GetProperty("events").EnumerateArray())
                 table.AddRow(Text(e, "version"), Text(e, "sequence"), Safe(Text(e, "type")), Safe(Text(e, "timestamp")), Safe(Text(e, "user")),
                     Safe(Text(e, "correlationId")), Safe(Text(e, "causationId")), Safe(Text(e, "data")));

@@ -28,12 +28,19 @@ public sealed class OrderTrackingConsumer(IDocumentSession session) : IConsumer<
     public async Task Consume(ConsumeContext<OrderStatusChanged> context)
     {
         var change = context.Message;
-        var tracking = await session.LoadAsync<OrderTracking>(change.OrderId, context.CancellationToken)
-                       ?? new OrderTracking { Id = change.OrderId, CustomerId = change.CustomerId };
+        // Changes of one order can be consumed concurrently: a new feed is inserted (a second insert conflicts), an
+        // existing one updated with optimistic concurrency; the loser of a race is retried on fresh state.
+        var tracking = await session.LoadAsync<OrderTracking>(change.OrderId, context.CancellationToken);
+        if (tracking is null)
+        {
+            tracking = new OrderTracking { Id = change.OrderId, CustomerId = change.CustomerId };
+            session.Insert(tracking);
+        }
+        else
+            session.Update(tracking);
         tracking.History.Add(new OrderTrackingEntry(change.Status, change.Version, change.At));
-        // Changes of one order are relayed in stream order; the latest version decides the current status.
-        tracking.Status = tracking.History.MaxBy(h => h.Version)!.Status;
-        session.Store(tracking);
+        tracking.History.Sort((a, b) => a.Version.CompareTo(b.Version));
+        tracking.Status = tracking.History[^1].Status;
     }
 }
 
