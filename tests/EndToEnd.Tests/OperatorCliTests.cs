@@ -51,6 +51,8 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
         var payment = await Shopctl("streams", "show", orderId.ToString(), "--type", "payment");
         Assert.Contains("PaymentCaptured", payment.Out);
         Assert.Contains(email, payment.Out);
+        var stockStreams = JsonDocument.Parse((await Shopctl("streams", "list", "--type", "stock", "--page-size", "200", "--json")).Out).RootElement;
+        Assert.Contains(stockStreams.GetProperty("items").EnumerateArray(), s => s.GetProperty("id").GetGuid() == product.Id);
         var stock = await Shopctl("streams", "state", product.Id.ToString(), "--type", "stock", "--json");
         Assert.True(JsonDocument.Parse(stock.Out).RootElement.GetProperty("state").GetProperty("sold").GetInt32() >= 1);
 
@@ -118,6 +120,10 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
             "--email", _cluster.AdminEmail, "--password", "not the password"]);
         Assert.Equal(1, wrongPassword.ExitCode);
         Assert.Contains($"Login as {_cluster.AdminEmail} failed", wrongPassword.Err);
+
+        var noCustomers = await Shopctl(expectSuccess: false, "streams", "list", "--type", "stock", "--customer", Guid.NewGuid().ToString());
+        Assert.Equal(1, noCustomers.ExitCode);
+        Assert.Contains("stock streams have no customer", noCustomers.Err);
 
         var usage = await Shopctl(expectSuccess: false, "streams", "list", "--type", "spaceship");
         Assert.NotEqual(0, usage.ExitCode);

@@ -50,8 +50,8 @@ public sealed class ProjectionRebuilds(EventProgress progress, IHostApplicationL
         var shards = projection.Shards().Select(s => s.Name).ToList();
         if (daemon is null || !daemon.CurrentAgents().Any(a => shards.Any(s => s.Identity == a.Name.Identity)))
             return new StartResult.NotHere(
-                "This instance does not run the projection (no async daemon here, or another instance holds the daemon's leadership); " +
-                "send the request to that instance.");
+                "This instance does not run the projection right now: its async daemon is still starting (try again in a few seconds), " +
+                "or another instance of the service holds the daemon's leadership (send the request to that instance).");
 
         var positions = await progress.Read(cancellationToken);
         var run = new Run(projection.Name, positions.HighWaterMark);

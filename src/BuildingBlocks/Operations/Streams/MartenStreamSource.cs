@@ -18,6 +18,9 @@ public sealed class MartenStreamSource<TState>(IDocumentStore store, ShopDatabas
 
     public string Kind => kind.Kind;
 
+    public IReadOnlyCollection<string> Filters { get; } =
+        new[] { kind.CustomerField is null ? null : "customer", kind.StatusField is null ? null : "status" }.OfType<string>().ToList();
+
     public async Task<StreamPage> List(StreamQuery query, CancellationToken cancellationToken)
     {
         var streams = $"{store.Options.Events.DatabaseSchemaName}.mt_streams";

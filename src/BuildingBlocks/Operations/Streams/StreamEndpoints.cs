@@ -32,6 +32,10 @@ public static class StreamEndpoints
         var source = sources.Find(type);
         if (source is null)
             errors["type"] = [$"Choose one of: {string.Join(", ", sources.All.Select(s => s.Kind))}."];
+        if (customer is not null && source is not null && !source.Filters.Contains("customer"))
+            errors["customer"] = [$"{source.Kind} streams have no customer."];
+        if (status is not null && source is not null && !source.Filters.Contains("status"))
+            errors["status"] = [$"{source.Kind} streams have no status."];
         if (page < 1)
             errors["page"] = ["The page starts at 1."];
         if (pageSize is < 1 or > MaxPageSize)

@@ -7,6 +7,9 @@ public interface IStreamSource
 {
     string Kind { get; }
 
+    /// <summary>Which list filters apply: "customer", "status" (the date range always does).</summary>
+    IReadOnlyCollection<string> Filters { get; }
+
     Task<StreamPage> List(StreamQuery query, CancellationToken cancellationToken);
 
     /// <summary>Every event of the stream in order, or null when there is no such stream.</summary>

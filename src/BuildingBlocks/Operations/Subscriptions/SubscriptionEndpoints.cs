@@ -75,7 +75,8 @@ public static class SubscriptionEndpoints
 
         var daemon = progress.Daemon;
         if (daemon is null || !daemon.CurrentAgents().Any(a => shards.Any(s => s.Identity == a.Name.Identity)))
-            return Problems.Conflict("This instance does not run the subscription (another instance holds the daemon's leadership); send the request to that instance.");
+            return Problems.Conflict("This instance does not run the subscription right now: its async daemon is still starting (try again in a few seconds), " +
+                "or another instance of the service holds the daemon's leadership (send the request to that instance).");
 
         await daemon.RewindSubscriptionAsync(shards[0].Name, cancellationToken, to);
         return TypedResults.Ok(new RewindResult(shards[0].Name, from, to, positions.HighWaterMark));

@@ -17,12 +17,10 @@ public sealed class StockHistorySource(IDocumentStore store, ShopDatabase databa
 
     public string Kind => KindName;
 
+    public IReadOnlyCollection<string> Filters => [];
+
     public async Task<StreamPage> List(StreamQuery query, CancellationToken cancellationToken)
     {
-        // Stock has neither customers nor statuses: those filters match nothing rather than everything.
-        if (query.Customer is not null || query.Status is not null)
-            return new StreamPage([], 0, query.Page, query.PageSize);
-
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             $"""
