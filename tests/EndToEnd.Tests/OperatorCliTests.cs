@@ -71,7 +71,10 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
         var projections = await Shopctl("projections", "list");
         Assert.Contains("OrderDetails", projections.Out);
         Assert.Contains("Async", projections.Out);
+        Assert.Contains("Async", projections.Out);
         Assert.Contains("Inline", projections.Out); // Cart and PaymentLedger
+        var errors = await Shopctl("errors", "list");
+        Assert.Contains("dead-lettered message(s)", errors.Out);
         var subscriptions = await Shopctl("subscriptions", "list");
         Assert.Contains("OrderStatusRelay", subscriptions.Out);
         Assert.Contains("outbox-relay", subscriptions.Out);
@@ -130,6 +133,32 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
         Assert.Contains("spaceship", usage.Err);
     }
 
+    [Fact]
+    public async Task Service_executables_run_Martens_command_line_when_given_a_command()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = _cluster.Database.ConnectionString,
+            ["ConnectionStrings__RabbitMq"] = _cluster.VirtualHost.AmqpUri.ToString(),
+            ["Jwt__SigningKey"] = _cluster.JwtSigningKey,
+            ["Services__Inventory"] = _cluster.Service("inventory").BaseAddress.ToString(),
+            ["Logging__Format"] = "text",
+        };
+
+        var projections = await RunDll(RepositoryLayout.ServiceDll("OrderSaga"), environment, "projections", "list");
+        Assert.True(projections.ExitCode == 0, projections.Out + projections.Err);
+        Assert.Contains("OrderDetails", projections.Out);
+        Assert.Contains("Async", projections.Out);
+
+        // The running services applied their schema, so the databases match the code.
+        foreach (var service in new[] { "OrderSaga", "CartService" })
+        {
+            var assert = await RunDll(RepositoryLayout.ServiceDll(service), environment, "db-assert");
+            Assert.True(assert.ExitCode == 0, $"{service} db-assert exited {assert.ExitCode}\n{assert.Out}{assert.Err}");
+            Assert.Contains("No database differences", assert.Out);
+        }
+    }
+
     Task<CliRun> Shopctl(params string[] args) => Shopctl(expectSuccess: true, args);
 
     async Task<CliRun> Shopctl(bool expectSuccess, params string[] args)
@@ -140,17 +169,26 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
         return run;
     }
 
-    static async Task<CliRun> Run(string[] args)
+    static Task<CliRun> Run(string[] args) =>
+        // Credentials come from the arguments only, never from the environment of whoever runs the tests.
+        RunDll(Path.Combine(RepositoryLayout.Root, "src", "OperatorCli", "bin", RepositoryLayout.Configuration, "net10.0", "shopctl.dll"),
+            new Dictionary<string, string?> { ["SHOP_TOKEN"] = null, ["SHOP_ADMIN_EMAIL"] = null, ["SHOP_ADMIN_PASSWORD"] = null, ["SHOP_GATEWAY"] = null },
+            args);
+
+    static async Task<CliRun> RunDll<TValue>(string dll, IReadOnlyDictionary<string, TValue> environment, params string[] args)
     {
-        var dll = Path.Combine(RepositoryLayout.Root, "src", "OperatorCli", "bin", RepositoryLayout.Configuration, "net10.0", "shopctl.dll");
-        Assert.True(File.Exists(dll), $"shopctl is not built: {dll} is missing (run ./shop build)");
+        Assert.True(File.Exists(dll), $"{dll} is missing (run ./shop build)");
         var info = new ProcessStartInfo("dotnet", [dll, .. args])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        // Credentials come from the arguments only, never from the environment of whoever runs the tests.
-        foreach (var variable in new[] { "SHOP_TOKEN", "SHOP_ADMIN_EMAIL", "SHOP_ADMIN_PASSWORD", "SHOP_GATEWAY" })
-            info.Environment.Remove(variable);
+        foreach (var (key, value) in environment)
+        {
+            if (value is null)
+                info.Environment.Remove(key);
+            else
+                info.Environment[key] = value.ToString();
+        }
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
