@@ -24,7 +24,7 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
         var email = await shopper.SignUpCustomer("Olga Operator-Test");
         var customerId = (await shopper.Get<JsonElement>("api/auth/me")).GetProperty("id").GetGuid();
         var product = await FirstProduct(shopper);
-        await shopper.AddToCart(product.Id, 1);
+        var cartId = (await shopper.AddToCart(product.Id, 1)).Id!.Value;
         var orderId = await shopper.Checkout("pm_card_visa");
         var order = await shopper.WaitForOrder(orderId, SagaTimeout, "Completed", "Failed", "Cancelled");
         Assert.True(order.Status == "Completed", $"order ended {order.Status}\n{_cluster.Logs()}");
@@ -46,6 +46,12 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
             .GetProperty("events").EnumerateArray().ToList();
         Assert.All(events, e => Assert.Equal(email, e.GetProperty("user").GetString()));
         Assert.All(events, e => Assert.Equal(orderId.ToString(), e.GetProperty("correlationId").GetString()));
+
+        // The cart's events were appended by HTTP requests: the session recorded the authenticated customer.
+        var cart = await Shopctl("streams", "show", cartId.ToString(), "--type", "cart");
+        Assert.Contains("ItemAdded", cart.Out);
+        Assert.Contains("CheckedOut", cart.Out);
+        Assert.Contains(email, cart.Out);
 
         // The payment's ledger is a stream of the payment service; the product's stock history one of inventory.
         var payment = await Shopctl("streams", "show", orderId.ToString(), "--type", "payment");
