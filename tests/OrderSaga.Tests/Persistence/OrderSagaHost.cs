@@ -54,6 +54,9 @@ public sealed class OrderSagaHost : IAsyncLifetime
             web.UseSetting("Logging:Format", "text");
             foreach (var (key, value) in Settings)
                 web.UseSetting(key, value);
+            // The host counts as started only once the bus has declared its queues and bindings: a message published
+            // right after start-up would otherwise find no binding and be dropped (seen on a loaded machine).
+            web.ConfigureServices(services => services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true));
         });
         _ = _factory.Server; // starts the host: schema, bus, outbox relay
 
