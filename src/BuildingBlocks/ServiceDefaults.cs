@@ -1,9 +1,11 @@
+using JasperFx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.BuildingBlocks.Health;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Messaging.DeadLetters;
 using Shop.BuildingBlocks.Observability;
+using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Security;
 
 namespace Shop.BuildingBlocks;
@@ -34,6 +36,21 @@ public static class ServiceDefaults
         app.MapOpenApi().AllowAnonymous();
         if (app.Services.GetService<DeadLetterQueues>() is not null)
             app.MapDeadLetters();
+        if (app.Services.GetService<OperationsCatalog>() is not null)
+            app.MapShopOperations();
         return app;
+    }
+
+    /// <summary>
+    /// Runs the service. With a command as first argument it runs Marten's command line instead (db-apply, db-assert,
+    /// projections list|rebuild, describe, help...: see README "Operating Shop"). Arguments that start with '-' are the
+    /// host's own (--urls, --Key=Value settings) and still just run the service.
+    /// </summary>
+    public static async Task<int> RunShopAsync(this WebApplication app, string[] args)
+    {
+        if (args.Length > 0 && !args[0].StartsWith('-'))
+            return await app.RunJasperFxCommands(args);
+        await app.RunAsync();
+        return 0;
     }
 }

@@ -3,6 +3,7 @@ using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.BuildingBlocks.Security;
+using Shop.BuildingBlocks.Operations;
 using Shop.CartService.Carts;
 using Shop.CartService.Carts.Abandoning;
 using Shop.CartService.Carts.AddingItem;
@@ -28,6 +29,8 @@ public static class CartModule
         options.Schema.For<CatalogProduct>();
         options.Schema.For<CheckoutRecord>().Identity(r => r.Id).Index(r => r.CustomerId);
     }
+
+    public static void DescribeOperations(OperationsCatalog operations) => operations.EventStreams<Cart>("cart");
 
     public static void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<ProductReplicaConsumer>();
 

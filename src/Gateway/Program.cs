@@ -28,6 +28,7 @@ app.MapIdentity();
 app.MapApiDocs();
 app.MapReverseProxy();
 app.MapWebApp();
-app.Run();
+// No arguments: runs the service; a command (db-apply, projections, describe, help...) runs Marten's command line.
+return await app.RunShopAsync(args);
 
 public partial class Program;

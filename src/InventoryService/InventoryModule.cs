@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Security;
 using Shop.InventoryService.Catalog;
 using Shop.InventoryService.Catalog.BrowsingProducts;
@@ -12,6 +13,7 @@ using Shop.InventoryService.Stock.AddingStock;
 using Shop.InventoryService.Stock.AdjustingStock;
 using Shop.InventoryService.Stock.Committing;
 using Shop.InventoryService.Stock.Expiring;
+using Shop.InventoryService.Stock.History;
 using Shop.InventoryService.Stock.Releasing;
 using Shop.InventoryService.Stock.Reserving;
 using Shop.InventoryService.Stock.ViewingStock;
@@ -38,6 +40,8 @@ public static class InventoryModule
         bus.AddConsumer<CommitStockConsumer>();
         bus.AddConsumer<ExpireReservationConsumer>();
     }
+
+    public static void DescribeOperations(OperationsCatalog operations) => operations.StreamSource<StockHistorySource>(StockHistorySource.KindName);
 
     public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
     {

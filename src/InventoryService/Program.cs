@@ -1,5 +1,6 @@
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Messaging;
+using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Persistence;
 using Shop.InventoryService;
 
@@ -8,6 +9,7 @@ builder.AddShopDefaults("inventory-service");
 builder.AddShopMarten(InventoryModule.Schema, InventoryModule.ConfigureDocuments);
 builder.AddShopMessaging(ServiceQueues.Inventory, InventoryModule.AddConsumers);
 builder.AddInventory();
+builder.AddShopOperations(InventoryModule.DescribeOperations);
 
 // Here, not in BuildingBlocks: the validation source generator registers the types of the assembly that calls it.
 builder.Services.AddValidation();
@@ -15,6 +17,7 @@ builder.Services.AddValidation();
 var app = builder.Build();
 app.UseShopDefaults();
 app.MapInventory();
-app.Run();
+// No arguments: runs the service; a command (db-apply, projections, describe, help...) runs Marten's command line.
+return await app.RunShopAsync(args);
 
 public partial class Program;

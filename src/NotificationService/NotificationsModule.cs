@@ -2,6 +2,7 @@ using Marten;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Shop.BuildingBlocks.Security;
+using Shop.BuildingBlocks.Operations;
 using Shop.NotificationService.Notifications;
 using Shop.NotificationService.Notifications.Delivery;
 using Shop.NotificationService.Notifications.Delivery.Email;
@@ -9,6 +10,7 @@ using Shop.NotificationService.Notifications.Delivery.Sms;
 using Shop.NotificationService.Notifications.Listing;
 using Shop.NotificationService.Notifications.Recording;
 using Shop.NotificationService.Notifications.Retrying;
+using Shop.NotificationService.Notifications.Tracking;
 
 namespace Shop.NotificationService;
 
@@ -16,15 +18,25 @@ public static class NotificationsModule
 {
     public const string Schema = "notifications";
 
-    public static void ConfigureDocuments(StoreOptions options) =>
+    public static void ConfigureDocuments(StoreOptions options)
+    {
         options.Schema.For<Notification>()
             .Index(n => n.CustomerId)
             .Index(n => n.OrderId)
             .Index(n => n.Status)
             .Index(n => n.NextAttemptAt)
             .UseOptimisticConcurrency(true);
+        options.Schema.For<OrderTracking>().UseOptimisticConcurrency(true);
+    }
 
-    public static void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<OrderEventNotifier>();
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<OrderEventNotifier>();
+        bus.AddConsumer<OrderTrackingConsumer>();
+    }
+
+    /// <summary>No streams or sagas here; operators still see the outbox relay and dead letters.</summary>
+    public static void DescribeOperations(OperationsCatalog operations) { }
 
     /// <summary>Channels, senders (SMTP, or .eml files without SMTP; SMS to the log) and the delivery dispatcher.</summary>
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
@@ -64,6 +76,7 @@ public static class NotificationsModule
         notifications.MapGet("/", ListNotificationsEndpoint.Mine);
         notifications.MapGet("/all", ListNotificationsEndpoint.All).RequireAuthorization(ShopPolicies.Admin);
         notifications.MapPost("/{id}/retry", RetryNotificationEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        notifications.MapGet("/orders/{orderId:guid}", OrderTrackingEndpoint.Handle);
 
         LogEmailRoute(app);
         return app;

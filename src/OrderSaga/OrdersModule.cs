@@ -1,12 +1,15 @@
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
 using Shop.BuildingBlocks.Messaging.Sagas;
 using Shop.BuildingBlocks.Security;
+using Shop.BuildingBlocks.Operations;
 using Shop.OrderSaga.Checkout;
 using Shop.OrderSaga.Orders.CancellingOrder;
 using Shop.OrderSaga.Orders.ListingAllOrders;
 using Shop.OrderSaga.Orders.Projections;
+using Shop.OrderSaga.Orders.PublishingStatus;
 using Shop.OrderSaga.Orders.ViewingOrders;
 
 namespace Shop.OrderSaga;
@@ -18,9 +21,21 @@ public static class OrdersModule
     public static void ConfigureDocuments(StoreOptions options)
     {
         options.AddSagaDocument<CheckoutState>();
-        options.Projections.Snapshot<OrderDetails>(SnapshotLifecycle.Inline);
+        // Async (the daemon keeps it up to date): operators can rebuild it while orders keep flowing.
+        options.Projections.Snapshot<OrderDetails>(SnapshotLifecycle.Async);
         options.Schema.For<OrderDetails>().Index(o => o.CustomerId);
     }
+
+    /// <summary>The async daemon (HotCold: one instance runs the shards) for OrderDetails and the status relay.</summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddOrderDaemon(
+        this MartenServiceCollectionExtensions.MartenConfigurationExpression marten) =>
+        marten.AddAsyncDaemon(DaemonMode.HotCold)
+            .AddSubscriptionWithServices<OrderStatusRelay>(ServiceLifetime.Singleton, o => o.Name = OrderStatusRelay.SubscriptionName);
+
+    public static void DescribeOperations(OperationsCatalog operations) => operations
+        .EventStreams<OrderDetails>("order")
+        .Saga<CheckoutState>("checkout", [nameof(CheckoutStateMachine.Completed), nameof(CheckoutStateMachine.Failed),
+            nameof(CheckoutStateMachine.Cancelled), nameof(CheckoutStateMachine.Refunded)]);
 
     public static WebApplicationBuilder AddOrders(this WebApplicationBuilder builder)
     {

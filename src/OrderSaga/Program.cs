@@ -1,13 +1,15 @@
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Messaging;
+using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Persistence;
 using Shop.OrderSaga;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShopDefaults("order-saga");
-builder.AddShopMarten(OrdersModule.Schema, OrdersModule.ConfigureDocuments);
+builder.AddShopMarten(OrdersModule.Schema, OrdersModule.ConfigureDocuments).AddOrderDaemon();
 builder.AddShopMessaging(ServiceQueues.Orders, OrdersModule.AddSagas);
 builder.AddOrders();
+builder.AddShopOperations(OrdersModule.DescribeOperations);
 
 // Here, not in BuildingBlocks: the validation source generator registers the types of the assembly that calls it.
 builder.Services.AddValidation();
@@ -15,6 +17,7 @@ builder.Services.AddValidation();
 var app = builder.Build();
 app.UseShopDefaults();
 app.MapOrders();
-app.Run();
+// No arguments: runs the service; a command (db-apply, projections, describe, help...) runs Marten's command line.
+return await app.RunShopAsync(args);
 
 public partial class Program;

@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Shop.BuildingBlocks.Operations;
 using Shop.PaymentService.Payments;
 using Shop.PaymentService.Payments.Charging;
 using Shop.PaymentService.Payments.Reconciling;
@@ -21,6 +22,8 @@ public static class PaymentsModule
         options.Schema.For<PaymentLedger>().Index(l => l.PaymentId);
         options.Schema.For<ProcessedStripeEvent>().Identity(e => e.Id);
     }
+
+    public static void DescribeOperations(OperationsCatalog operations) => operations.EventStreams<PaymentLedger>("payment");
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shop.BuildingBlocks.Messaging.Outbox;
 using Weasel.Core;
+using Shop.BuildingBlocks.Operations;
 
 namespace Shop.BuildingBlocks.Persistence;
 
@@ -48,7 +49,9 @@ public static class MartenSetup
             configure(options);
             return options;
         });
-        expression.UseLightweightSessions();
+        // Lightweight sessions that stamp the authenticated user on the events they append (Operations/ActingUser).
+        builder.Services.AddHttpContextAccessor();
+        expression.BuildSessionsWith<ActingUserSessionFactory>();
         builder.Services.AddHostedService<SchemaMigrator>();
         return expression;
     }

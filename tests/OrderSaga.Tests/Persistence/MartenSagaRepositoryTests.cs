@@ -38,8 +38,13 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
             var placed = Assert.Single(events);
             Assert.IsType<OrderPlaced>(placed.Data);
             Assert.Equal(orderId.ToString(), placed.CorrelationId);
-            Assert.Equal("Placed", (await session.LoadAsync<OrderDetails>(orderId))!.Status);
         }
+        // OrderDetails is an async projection: the daemon catches up shortly after the commit.
+        await OrderSagaHost.Eventually(async () =>
+        {
+            await using var session = Store.QuerySession();
+            return (await session.LoadAsync<OrderDetails>(orderId))?.Status == "Placed";
+        }, "OrderDetails projected as Placed");
 
         await _host.Bus.Publish(new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15)));
         await OrderSagaHost.Eventually(async () => _host.ChargePayment.Any(c => c.Message.OrderId == orderId), "ChargePayment sent to payment");
@@ -55,6 +60,11 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
             var history = (await session.Events.FetchStreamAsync(orderId)).Select(e => e.Data.GetType()).ToList();
             Assert.Equal([typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderPaymentCaptured), typeof(OrderConfirmed),
                 typeof(OrderCustomerNotified), typeof(OrderCompleted)], history);
+            await OrderSagaHost.Eventually(async () =>
+            {
+                await using var projected = Store.QuerySession();
+                return (await projected.LoadAsync<OrderDetails>(orderId))?.Status == "Completed";
+            }, "OrderDetails projected as Completed");
             var details = await session.LoadAsync<OrderDetails>(orderId);
             Assert.Equal("Completed", details!.Status);
             Assert.Equal(["Placed", "StockReserved", "PaymentCaptured", "Confirmed", "CustomerNotified", "Completed"],

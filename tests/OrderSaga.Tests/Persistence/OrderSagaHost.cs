@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Shop.BuildingBlocks.Messaging;
 using Shop.Contracts.Inventory;
+using Shop.Contracts.Orders;
 using Shop.Contracts.Payments;
 using Shop.Testing;
 using Xunit;
@@ -27,6 +29,13 @@ public sealed class OrderSagaHost : IAsyncLifetime
     public ConcurrentQueue<ConsumeContext<CommitStock>> CommitStock { get; } = new();
     public ConcurrentQueue<ConsumeContext<ChargePayment>> ChargePayment { get; } = new();
     public ConcurrentQueue<ConsumeContext<RefundPayment>> RefundPayment { get; } = new();
+    /// <summary>OrderStatusChanged as a subscriber of the order saga's status relay receives them.</summary>
+    public ConcurrentQueue<ConsumeContext<OrderStatusChanged>> StatusChanges { get; } = new();
+
+    public string JwtSigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
+    /// <summary>An HTTP client of the in-process service (e.g. for its /admin endpoints).</summary>
+    public HttpClient CreateClient() => _factory.CreateClient();
 
     public IServiceProvider Services => _factory.Services;
     public IBus Bus => _otherServices;
@@ -42,10 +51,13 @@ public sealed class OrderSagaHost : IAsyncLifetime
         {
             web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
             web.UseSetting("ConnectionStrings:RabbitMq", _virtualHost.AmqpUri.ToString());
-            web.UseSetting("Jwt:SigningKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
+            web.UseSetting("Jwt:SigningKey", JwtSigningKey);
             web.UseSetting("Logging:Format", "text");
             foreach (var (key, value) in Settings)
                 web.UseSetting(key, value);
+            // The host counts as started only once the bus has declared its queues and bindings: a message published
+            // right after start-up would otherwise find no binding and be dropped (seen on a loaded machine).
+            web.ConfigureServices(services => services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true));
         });
         _ = _factory.Server; // starts the host: schema, bus, outbox relay
 
@@ -60,6 +72,7 @@ public sealed class OrderSagaHost : IAsyncLifetime
                 e.Handler<ReleaseStock>(c => Record(ReleaseStock, c));
                 e.Handler<CommitStock>(c => Record(CommitStock, c));
             });
+            cfg.ReceiveEndpoint("order-status-watcher", e => e.Handler<OrderStatusChanged>(c => Record(StatusChanges, c)));
             cfg.ReceiveEndpoint(ServiceQueues.Payments, e =>
             {
                 e.Handler<ChargePayment>(c => Record(ChargePayment, c));

@@ -2,6 +2,7 @@ using Marten;
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
+using Shop.BuildingBlocks.Operations;
 
 namespace Shop.BuildingBlocks.Messaging.Outbox;
 
@@ -71,6 +72,8 @@ public class MartenOutboxConsumeContext<TMessage> : OutboxConsumeContextProxy<TM
 
     public override Task AddSend<T>(SendContext<T> context)
     {
+        // The acting user travels on with everything this message causes.
+        ActingUser.Stamp(context.Headers, ActingUser.From(Headers));
         _session.Insert(OutboxMessage.From(context, SerializerContext, _inbox.MessageId, ConsumerId));
         return Task.CompletedTask;
     }

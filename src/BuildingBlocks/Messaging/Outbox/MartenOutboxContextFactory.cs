@@ -2,6 +2,7 @@ using Marten;
 using MassTransit;
 using MassTransit.Middleware;
 using Npgsql;
+using Shop.BuildingBlocks.Operations;
 
 namespace Shop.BuildingBlocks.Messaging.Outbox;
 
@@ -27,6 +28,7 @@ public class MartenOutboxContextFactory(IDocumentSession session, IServiceProvid
         // Event metadata for everything this message appends (operators trace streams back to messages with it).
         session.CorrelationId = context.CorrelationId?.ToString();
         session.CausationId = messageId.ToString();
+        ActingUser.Stamp(session, ActingUser.From(context.Headers));
         unitOfWork.OwnedByOutbox = true;
 
         var firstPass = true;

@@ -6,6 +6,8 @@ using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Serialization;
 using MassTransit.Transports;
+using Microsoft.AspNetCore.Http;
+using Shop.BuildingBlocks.Operations;
 
 namespace Shop.BuildingBlocks.Messaging.Outbox;
 
@@ -29,6 +31,8 @@ public sealed class MartenScopedBusContext(IBus bus, IDocumentSession session, I
 
     public Task AddSend<T>(SendContext<T> context) where T : class
     {
+        var http = provider.GetService(typeof(IHttpContextAccessor)) as IHttpContextAccessor;
+        ActingUser.Stamp(context.Headers, ActingUser.From(http?.HttpContext?.User));
         session.Insert(OutboxMessage.From(context, SystemTextJsonMessageSerializer.Instance, outboxId: _outboxId));
         return Task.CompletedTask;
     }
