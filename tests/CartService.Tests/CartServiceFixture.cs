@@ -47,7 +47,7 @@ public class CartServiceFixture : IAsyncLifetime
         _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose);
         var logs = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
 
-        Inventory = new ServiceProcess("inventory", RepositoryLayout.ServiceDll("InventoryService"), FreePort(), new Dictionary<string, string>
+        Inventory = new ServiceProcess("inventory", RepositoryLayout.ServiceDll("InventoryService"), LoopbackPorts.Next(), new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
             ["ConnectionStrings__RabbitMq"] = _virtualHost.AmqpUri.ToString(),
@@ -185,12 +185,6 @@ public class CartServiceFixture : IAsyncLifetime
             throw new HttpRequestException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     sealed class CartFactory(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
     {

@@ -61,7 +61,7 @@ public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : I
             environment["Stripe__MaxNetworkRetries"] = "2";
         }
 
-        var port = FreePort();
+        var port = LoopbackPorts.Next();
         var log = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}", "payments.log");
         Service = new ServiceProcess("payments", RepositoryLayout.ServiceDll("PaymentService"), port, environment, log);
         Service.Start();
@@ -243,12 +243,6 @@ public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : I
         await Database.DisposeAsync();
     }
 
-    static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

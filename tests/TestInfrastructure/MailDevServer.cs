@@ -29,8 +29,8 @@ public sealed class MailDevServer : IAsyncDisposable
 
     public MailDevServer(string logDirectory)
     {
-        SmtpPort = FreePort();
-        WebPort = FreePort();
+        SmtpPort = LoopbackPorts.Next();
+        WebPort = LoopbackPorts.Next();
         _logPath = Path.Combine(logDirectory, "maildev.log");
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}/"), Timeout = TimeSpan.FromSeconds(10) };
     }
@@ -148,12 +148,6 @@ public sealed class MailDevServer : IAsyncDisposable
         catch (SocketException) { return false; }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public ValueTask DisposeAsync()
     {

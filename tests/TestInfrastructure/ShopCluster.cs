@@ -63,7 +63,7 @@ public class ShopCluster : IAsyncDisposable
         _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose, DefaultQueueType);
         LogDirectory = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
 
-        var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => FreePort()).ToList());
+        var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => LoopbackPorts.Next()).ToList());
         var started = ServiceProjects.Where(s => OnlyServices is null || OnlyServices.Contains(s.Name)).ToArray();
         foreach (var (name, project) in started)
         {
@@ -142,12 +142,6 @@ public class ShopCluster : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>Finds the repository and the built service DLLs from wherever the tests run.</summary>

@@ -32,6 +32,9 @@ public static class MessagingSetup
 
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit would otherwise post usage reports to masstransit.io every few minutes: a shop's services
+            // make no calls to third parties nobody configured (and here they only log a failure each time).
+            x.DisableUsageTelemetry();
             x.SetEndpointNameFormatter(new ServiceEndpointNameFormatter(serviceName));
             x.ReplaceScoped<IScopedBusContextProvider<IBus>, MartenScopedBusContextProvider>();
             x.AddConsumer<ScheduleMessageConsumer>().Endpoint(e => e.Name = ServiceQueues.SchedulerFor(serviceName));

@@ -38,5 +38,9 @@ public class Notification
     public DateTimeOffset? SentAt { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
 
+    /// <summary>Who caused the order event (see ActingUser); the outcome messages carry it on.</summary>
+    public string? ActingUserId { get; set; }
+    public string? ActingUser { get; set; }
+
     public static string IdFor(Guid orderId, string kind, string channel) => $"{orderId:N}:{kind}:{channel}";
 }

@@ -22,7 +22,7 @@ public sealed partial class DockerfileTests
         Assert.Contains(instructions, i => i == "ARG DOTNET_VERSION=10.0");
 
         var stages = instructions.Where(i => i.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
-        Assert.Equal("FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build", stages.First());
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build", stages);
         Assert.Equal("FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime", stages.Last());
 
         var runtime = FinalStage(instructions);
@@ -34,6 +34,19 @@ public sealed partial class DockerfileTests
 
         var assembly = AssemblyName(project);
         Assert.Equal($"ENTRYPOINT [\"dotnet\", \"{assembly}.dll\"]", runtime.Last());
+    }
+
+    [Fact]
+    public void The_gateway_image_builds_and_serves_the_web_app()
+    {
+        var instructions = Instructions("Gateway");
+        Assert.Contains("FROM node:${NODE_VERSION}-bookworm-slim AS webapp", instructions);
+        // Locked dependencies, and the same build script ./shop runs (type check, then vite).
+        Assert.Contains(instructions, i => i.StartsWith("RUN npm ci", StringComparison.Ordinal));
+        Assert.Contains("RUN npm run build", instructions);
+        var runtime = FinalStage(instructions);
+        Assert.Contains("COPY --from=webapp /webapp/dist ./wwwroot", runtime);
+        Assert.Contains(runtime, i => i.Contains("WebApp__Root=/app/wwwroot", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Shop.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
@@ -19,7 +20,7 @@ public sealed class HealthProbeTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        _baseUrl = $"http://127.0.0.1:{FreePort()}";
+        _baseUrl = $"http://127.0.0.1:{LoopbackPorts.Next()}";
         builder.WebHost.UseUrls(_baseUrl);
         _server = builder.Build();
         _server.MapGet("/health/ready", () => Results.Ok("Healthy"));
@@ -48,7 +49,7 @@ public sealed class HealthProbeTests : IAsyncLifetime
 
     [Fact]
     public async Task No_listener_exits_one() =>
-        Assert.Equal(Probe.Unhealthy, await Probe.RunAsync([$"http://127.0.0.1:{FreePort()}/health/ready"], TextWriter.Null));
+        Assert.Equal(Probe.Unhealthy, await Probe.RunAsync([$"http://127.0.0.1:{LoopbackPorts.Next()}/health/ready"], TextWriter.Null));
 
     [Fact]
     public async Task An_answer_slower_than_the_timeout_exits_one() =>
@@ -60,10 +61,4 @@ public sealed class HealthProbeTests : IAsyncLifetime
     public async Task A_bad_url_is_a_usage_error(string url) =>
         Assert.Equal(Probe.Usage, await Probe.RunAsync([url], TextWriter.Null));
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

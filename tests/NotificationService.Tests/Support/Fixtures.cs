@@ -38,7 +38,7 @@ public sealed class UnreachableSmtpFixture : NotificationServiceFixture
     protected override void Configure(IDictionary<string, string> settings)
     {
         settings["Smtp__Host"] = "127.0.0.1";
-        settings["Smtp__Port"] = MailDevServer.FreePort().ToString();
+        settings["Smtp__Port"] = LoopbackPorts.Next().ToString();
         settings["Smtp__Security"] = "None";
         settings["Notifications__Channels"] = "email,sms";
         settings["Notifications__Delivery__MaxAttempts"] = MaxAttempts.ToString();

@@ -79,7 +79,7 @@ public abstract class NotificationServiceFixture : IAsyncLifetime
         await _bus.StartAsync();
 
         for (var i = 0; i < Instances; i++)
-            _services.Add(new ServiceProcess($"notifications-{i + 1}", RepositoryLayout.ServiceDll("NotificationService"), MailDevServer.FreePort(),
+            _services.Add(new ServiceProcess($"notifications-{i + 1}", RepositoryLayout.ServiceDll("NotificationService"), LoopbackPorts.Next(),
                 settings, Path.Combine(LogDirectory, $"notifications-{i + 1}.log")));
         // The first instance creates the schema; the others start once it is ready (concurrent schema creation collides).
         _services[0].Start();

@@ -92,8 +92,9 @@ public sealed class StripeCheckoutTests(StripeCheckoutFixture fixture)
         var orderId = await shopper.Checkout("pm_card_authenticationRequired");
         await WaitUntil(async () => (await shopper.Get<PaymentResponse>($"api/payments/{orderId}") is { ProviderStatus: "requires_action" }),
             "the payment waits for the customer's authentication");
-        var waiting = await shopper.GetOrder(orderId);
-        Assert.Equal("StockReserved", waiting!.Status);
+        // The order view is an async projection: it catches up to StockReserved and stays there until the webhook.
+        var waiting = await shopper.WaitForOrder(orderId, SagaTimeout, "StockReserved", "PaymentCaptured", "Completed", "Failed");
+        Assert.Equal("StockReserved", waiting.Status);
 
         // The customer passes 3-D Secure; Stripe tells Shop by a signed webhook, through the gateway.
         var intentId = (string)Assert.Single(Stripe.IntentsOf(orderId))["id"]!;

@@ -1,3 +1,4 @@
+using Shop.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -77,7 +78,7 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public static async Task<FakeStripe> StartAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -509,12 +510,6 @@ public sealed class FakeStripe : IAsyncDisposable
 
     static string NewId(string prefix) => $"{prefix}_fake{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10))}";
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

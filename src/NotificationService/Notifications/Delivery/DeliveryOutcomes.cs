@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using Shop.BuildingBlocks.Operations;
 using Microsoft.Extensions.Options;
 using Shop.Contracts.Notifications;
 
@@ -62,7 +63,7 @@ public sealed class DeliveryOutcomes(IServiceScopeFactory scopes, IOptions<Deliv
             notification.Status = NotificationStatus.Sent;
             notification.SentAt = now;
             notification.NextAttemptAt = null;
-            await publish.Publish(new CustomerNotified(notification.OrderId, notification.Kind, notification.Channel, now));
+            await publish.Publish(new CustomerNotified(notification.OrderId, notification.Kind, notification.Channel, now), ActingUserOf<CustomerNotified>(notification));
         }
         else
         {
@@ -74,7 +75,7 @@ public sealed class DeliveryOutcomes(IServiceScopeFactory scopes, IOptions<Deliv
                 notification.NextAttemptAt = null;
                 logger.LogError("Giving up on {NotificationId} after {Attempts} attempt(s): {Error}", notification.Id, notification.Attempts, notification.LastError);
                 await publish.Publish(new CustomerNotificationFailed(notification.OrderId, notification.Kind, notification.Channel,
-                    notification.LastError, now));
+                    notification.LastError, now), ActingUserOf<CustomerNotificationFailed>(notification));
             }
             else
             {
@@ -93,4 +94,7 @@ public sealed class DeliveryOutcomes(IServiceScopeFactory scopes, IOptions<Deliv
         var text = $"{failure.GetType().Name}: {failure.Message}";
         return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
     }
+
+    static Action<PublishContext<T>> ActingUserOf<T>(Notification notification) where T : class =>
+        context => ActingUser.Stamp(context.Headers, (notification.ActingUserId, notification.ActingUser));
 }

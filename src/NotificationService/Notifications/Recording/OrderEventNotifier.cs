@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using Shop.BuildingBlocks.Operations;
 using Shop.Contracts.Orders;
 using Shop.NotificationService.Notifications.Templates;
 
@@ -15,16 +16,20 @@ namespace Shop.NotificationService.Notifications.Recording;
 public sealed class OrderEventNotifier(IDocumentSession session, NotificationChannels channels, ILogger<OrderEventNotifier> logger) :
     IConsumer<OrderConfirmed>, IConsumer<OrderFailed>, IConsumer<OrderCancelled>, IConsumer<OrderRefunded>
 {
-    public Task Consume(ConsumeContext<OrderConfirmed> context) => Record(OrderNotice.From(context.Message), context.CancellationToken);
+    public Task Consume(ConsumeContext<OrderConfirmed> context) => Record(OrderNotice.From(context.Message), context);
 
-    public Task Consume(ConsumeContext<OrderFailed> context) => Record(OrderNotice.From(context.Message), context.CancellationToken);
+    public Task Consume(ConsumeContext<OrderFailed> context) => Record(OrderNotice.From(context.Message), context);
 
-    public Task Consume(ConsumeContext<OrderCancelled> context) => Record(OrderNotice.From(context.Message), context.CancellationToken);
+    public Task Consume(ConsumeContext<OrderCancelled> context) => Record(OrderNotice.From(context.Message), context);
 
-    public Task Consume(ConsumeContext<OrderRefunded> context) => Record(OrderNotice.From(context.Message), context.CancellationToken);
+    public Task Consume(ConsumeContext<OrderRefunded> context) => Record(OrderNotice.From(context.Message), context);
 
-    async Task Record(OrderNotice notice, CancellationToken cancellationToken)
+    async Task Record(OrderNotice notice, ConsumeContext context)
     {
+        var cancellationToken = context.CancellationToken;
+        // Whoever caused the order event (the customer, carried from the checkout) also causes what the dispatcher
+        // publishes later, outside this message's context.
+        var (actingUserId, actingUser) = ActingUser.From(context.Headers);
         var message = OrderMessageTemplates.Render(notice);
         var now = DateTimeOffset.UtcNow;
         foreach (var channel in channels.Enabled)
@@ -53,6 +58,8 @@ public sealed class OrderEventNotifier(IDocumentSession session, NotificationCha
                 Status = NotificationStatus.Pending,
                 CreatedAt = now,
                 NextAttemptAt = now,
+                ActingUserId = actingUserId,
+                ActingUser = actingUser,
             });
         }
     }
