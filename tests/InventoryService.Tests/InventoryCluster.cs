@@ -162,6 +162,24 @@ public abstract class InventoryCluster(int instances, TimeSpan? reservationHold)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    /// <summary>
+    /// Waits until the queue has this many consumers. A process reports ready once its bus is connected, and the
+    /// management API's counts trail the broker by a few seconds, so the count is polled rather than read once.
+    /// </summary>
+    public async Task<int> WaitForConsumers(string queue, int expected, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var consumers = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            consumers = (await Queue(queue)) is { } found && found.TryGetProperty("consumers", out var count) ? count.GetInt32() : 0;
+            if (consumers == expected)
+                return consumers;
+            await Task.Delay(500);
+        }
+        return consumers;
+    }
+
     public async Task DisposeAsync()
     {
         Admin?.Dispose();

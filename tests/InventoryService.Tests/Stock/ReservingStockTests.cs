@@ -12,8 +12,7 @@ public sealed class ReservingStockTests(TwoInstances inventory)
     {
         var instances = inventory.Cluster.Instances("inventory");
         Assert.Equal(2, instances.Count);
-        var queue = await inventory.Queue("inventory");
-        Assert.Equal(2, queue?.GetProperty("consumers").GetInt32()); // both processes compete for the one queue
+        Assert.Equal(2, await inventory.WaitForConsumers("inventory", 2)); // both processes compete for the one queue
 
         var product = await inventory.CreateProduct(stock: 10);
         var orders = Enumerable.Range(0, 60).Select(_ => Guid.NewGuid()).ToList();
