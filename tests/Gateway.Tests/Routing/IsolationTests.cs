@@ -25,6 +25,8 @@ public sealed class IsolationTests(GatewayFixture fixture)
         await b.AddToCart(ordered.Id, 1);
         var orderId = await b.Checkout("pm_card_visa");
         await WaitForPayment(b, orderId);
+        // B sees the order (its view is an async projection): A's 404 below is then about ownership, not timing.
+        await b.WaitForOrder(orderId, TimeSpan.FromSeconds(60), "Completed", "Failed");
         var bsCart = await b.AddToCart(inCart.Id, 2);
 
         using var a = Visitors.New(_cluster);
