@@ -2,14 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Shop.BuildingBlocks.Security;
 using Shop.CartService.Catalog;
 using Shop.Testing;
@@ -113,23 +110,7 @@ public class CartServiceFixture : IAsyncLifetime
         return new CartClient(http, userId);
     }
 
-    public string Token(Guid userId, string role)
-    {
-        var settings = new JwtSettings("shop-gateway", "shop", _signingKey, TimeSpan.FromHours(1));
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = settings.Issuer,
-            Audience = settings.Audience,
-            Expires = DateTime.UtcNow.AddHours(1),
-            SigningCredentials = new SigningCredentials(settings.SecurityKey, JwtSettings.Algorithm),
-            Subject = new ClaimsIdentity([
-                new Claim(ShopClaims.Subject, userId.ToString()),
-                new Claim(ShopClaims.Email, $"{userId:N}@shop.test"),
-                new Claim(ShopClaims.Name, $"Customer {userId:N}"[..17]),
-                new Claim(ShopClaims.Role, role),
-            ]),
-        });
-    }
+    public string Token(Guid userId, string role) => TestTokens.Create(_signingKey, userId, $"{userId:N}@shop.test", role);
 
     public record Product(Guid Id, string Sku, string Name, decimal Price, string Currency, string Category, bool Active);
 

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Shop.BuildingBlocks.Messaging;
 using Shop.BuildingBlocks.Security;
 using Shop.Contracts.Catalog;
@@ -89,24 +86,7 @@ public abstract class InventoryCluster(int instances, TimeSpan? reservationHold)
     }
 
     /// <summary>An access token like the gateway issues, signed with the cluster's key.</summary>
-    public string Token(string role)
-    {
-        var settings = new JwtSettings("shop-gateway", "shop", Cluster.JwtSigningKey, TimeSpan.FromHours(1));
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = settings.Issuer,
-            Audience = settings.Audience,
-            Subject = new ClaimsIdentity(
-            [
-                new Claim(ShopClaims.Subject, Guid.NewGuid().ToString()),
-                new Claim(ShopClaims.Email, $"{role}@shop.test"),
-                new Claim(ShopClaims.Name, role),
-                new Claim(ShopClaims.Role, role),
-            ]),
-            Expires = DateTime.UtcNow.AddHours(1),
-            SigningCredentials = new SigningCredentials(settings.SecurityKey, JwtSettings.Algorithm),
-        });
-    }
+    public string Token(string role) => TestTokens.Create(Cluster.JwtSigningKey, Guid.NewGuid(), $"{role}@shop.test", role);
 
     /// <summary>Sends a command to the service's queue as the order saga does; a given message id imitates a redelivery.</summary>
     public async Task Send<T>(T command, Guid? messageId = null) where T : class
@@ -168,15 +148,12 @@ public abstract class InventoryCluster(int instances, TimeSpan? reservationHold)
     /// </summary>
     public async Task<int> WaitForConsumers(string queue, int expected, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         var consumers = 0;
-        while (DateTime.UtcNow < deadline)
+        await Poll.Until(async () =>
         {
             consumers = (await Queue(queue)) is { } found && found.TryGetProperty("consumers", out var count) ? count.GetInt32() : 0;
-            if (consumers == expected)
-                return consumers;
-            await Task.Delay(500);
-        }
+            return consumers == expected;
+        }, timeout ?? TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
         return consumers;
     }
 

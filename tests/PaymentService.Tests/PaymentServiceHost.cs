@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using Shop.BuildingBlocks.Messaging;
 using Shop.BuildingBlocks.Security;
@@ -173,14 +171,8 @@ public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : I
 
     public async Task WaitUntil(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? Patience);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"Timed out waiting until {what}\n{Service.Tail()}");
+        if (!await Poll.Until(condition, timeout ?? Patience))
+            throw new TimeoutException($"Timed out waiting until {what}\n{Service.Tail()}");
     }
 
     /// <summary>GET /api/payments/{orderId} as the given user (an admin unless told otherwise).</summary>
@@ -213,22 +205,8 @@ public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : I
     }
 
     /// <summary>An access token like the gateway issues.</summary>
-    public string Token(Guid userId, bool admin)
-    {
-        var settings = new JwtSettings("shop-gateway", "shop", _jwtKey, TimeSpan.FromMinutes(15));
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = settings.Issuer,
-            Audience = settings.Audience,
-            Expires = DateTime.UtcNow.AddMinutes(15),
-            SigningCredentials = new SigningCredentials(settings.SecurityKey, JwtSettings.Algorithm),
-            Claims = new Dictionary<string, object>
-            {
-                [ShopClaims.Subject] = userId.ToString(),
-                [ShopClaims.Role] = admin ? ShopRoles.Admin : ShopRoles.Customer,
-            },
-        });
-    }
+    public string Token(Guid userId, bool admin) =>
+        TestTokens.Create(_jwtKey, userId, $"{userId:N}@shop.test", admin ? ShopRoles.Admin : ShopRoles.Customer);
 
     public async Task DisposeAsync()
     {

@@ -80,15 +80,9 @@ public sealed class ShopApi(Uri gateway) : IDisposable
     /// <summary>Polls the order (as the web app does) until it reaches one of the statuses.</summary>
     public async Task<Order> WaitForOrder(Guid orderId, TimeSpan timeout, params string[] statuses)
     {
-        var deadline = DateTime.UtcNow + timeout;
         Order? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await GetOrder(orderId);
-            if (last is not null && statuses.Contains(last.Status))
-                return last;
-            await Task.Delay(100);
-        }
+        if (await Poll.Until(async () => (last = await GetOrder(orderId)) is not null && statuses.Contains(last.Status), timeout))
+            return last!;
         throw new TimeoutException($"Order {orderId} did not reach {string.Join("/", statuses)} within {timeout}; last status: {last?.Status ?? "(not visible)"}, " +
                                    $"timeline: {string.Join(" -> ", last?.Timeline.Select(t => t.Status) ?? [])}");
     }

@@ -150,14 +150,8 @@ public sealed class MessagingTestService : IAsyncDisposable
 
     public static async Task Eventually(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"Timed out waiting for: {what}");
+        if (!await Poll.Until(condition, timeout ?? TimeSpan.FromSeconds(30)))
+            Assert.Fail($"Timed out waiting for: {what}");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,14 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Shop.BuildingBlocks.Messaging;
 using Shop.BuildingBlocks.Security;
 using Shop.Contracts;
@@ -137,23 +134,7 @@ public abstract class NotificationServiceFixture : IAsyncLifetime
     }
 
     /// <summary>An access token as the gateway issues it.</summary>
-    public string Token(Guid userId, string role = ShopRoles.Customer)
-    {
-        var settings = new JwtSettings("shop-gateway", "shop", _jwtKey, TimeSpan.FromMinutes(30));
-        var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = settings.Issuer,
-            Audience = settings.Audience,
-            Subject = new ClaimsIdentity([
-                new Claim(ShopClaims.Subject, userId.ToString()), new Claim(ShopClaims.Email, $"{userId:N}@shop.test"),
-                new Claim(ShopClaims.Name, "Test User"), new Claim(ShopClaims.Role, role)]),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + settings.AccessTokenLifetime,
-            SigningCredentials = new SigningCredentials(settings.SecurityKey, JwtSettings.Algorithm),
-        });
-    }
+    public string Token(Guid userId, string role = ShopRoles.Customer) => TestTokens.Create(_jwtKey, userId, $"{userId:N}@shop.test", role);
 
     public string AdminToken() => Token(Guid.NewGuid(), ShopRoles.Admin);
 

@@ -115,18 +115,20 @@ public sealed class StripeCheckoutTests(StripeCheckoutFixture fixture)
     /// <summary>Polls; a 404 counts as "not yet" (the payment appears once the saga has asked for it).</summary>
     static async Task WaitUntil(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow + SagaTimeout;
-        while (DateTime.UtcNow < deadline)
+        async Task<bool> FoundAndHolds()
         {
             try
             {
-                if (await condition())
-                    return;
+                return await condition();
             }
-            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound) { }
-            await Task.Delay(200);
+            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return false;
+            }
         }
-        throw new TimeoutException($"Timed out waiting until {what}");
+
+        if (!await Poll.Until(FoundAndHolds, SagaTimeout, TimeSpan.FromMilliseconds(200)))
+            throw new TimeoutException($"Timed out waiting until {what}");
     }
 
     static Task WaitUntil(Func<bool> condition, string what) => WaitUntil(() => Task.FromResult(condition()), what);
