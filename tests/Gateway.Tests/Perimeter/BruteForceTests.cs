@@ -88,19 +88,7 @@ public sealed class BruteForceTests(GatewayFixture fixture)
 
         // Successful logins, so that only the request rate (not the failure lockout) can stop them. The bucket refills
         // slowly; allow a few refills on a slow machine.
-        var succeeded = 0;
-        HttpResponseMessage? refused = null;
-        for (var attempt = 0; attempt < GatewayFixture.LoginsPerAddress + 20 && refused is null; attempt++)
-        {
-            var response = await flooder.TryLogin(email, Visitors.Password);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                succeeded++;
-                response.Dispose();
-            }
-            else
-                refused = response;
-        }
+        var (succeeded, refused) = await SendUntilRefused(_ => flooder.TryLogin(email, Visitors.Password), GatewayFixture.LoginsPerAddress + 20);
         Assert.NotNull(refused);
         using (refused)
         {
@@ -160,19 +148,8 @@ public sealed class BruteForceTests(GatewayFixture fixture)
         using var busy = Visitors.New(_cluster);
         await busy.Login(await Visitors.RegisterCustomer(_cluster), Visitors.Password);
 
-        var succeeded = 0;
-        HttpResponseMessage? refused = null;
-        for (var attempt = 0; attempt < GatewayFixture.RequestsPerUser * 4 && refused is null; attempt++)
-        {
-            var response = await busy.Http.GetAsync(attempt % 2 == 0 ? "api/auth/me" : "api/orders");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                succeeded++;
-                response.Dispose();
-            }
-            else
-                refused = response;
-        }
+        var (succeeded, refused) = await SendUntilRefused(
+            attempt => busy.Http.GetAsync(attempt % 2 == 0 ? "api/auth/me" : "api/orders"), GatewayFixture.RequestsPerUser * 4);
         Assert.NotNull(refused);
         using (refused)
         {
@@ -186,6 +163,21 @@ public sealed class BruteForceTests(GatewayFixture fixture)
         await neighbour.Login(await Visitors.RegisterCustomer(_cluster), Visitors.Password);
         using var other = await neighbour.Http.GetAsync("api/orders");
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    /// <summary>Sends requests until one is not a 200 (returned, for the caller to inspect and dispose) or the attempts run out.</summary>
+    static async Task<(int Succeeded, HttpResponseMessage? Refused)> SendUntilRefused(Func<int, Task<HttpResponseMessage>> send, int attempts)
+    {
+        var succeeded = 0;
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            var response = await send(attempt);
+            if (response.StatusCode != HttpStatusCode.OK)
+                return (succeeded, response);
+            succeeded++;
+            response.Dispose();
+        }
+        return (succeeded, null);
     }
 
     static async Task WaitUntilLoginWorks(ShopApi api, string email, TimeSpan timeout)

@@ -1,3 +1,5 @@
+using Shop.Testing;
+
 namespace Shop.NotificationService.Tests.Support;
 
 /// <summary>Polling waits that tolerate a loaded machine: generous deadlines, and a message that says what never happened.</summary>
@@ -7,17 +9,9 @@ public static class Eventually
 
     public static async Task<T> Get<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, Func<string>? diagnostics = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        T value;
-        while (true)
-        {
-            value = await probe();
-            if (done(value))
-                return value;
-            if (DateTime.UtcNow > deadline)
-                break;
-            await Task.Delay(250);
-        }
+        T value = default!;
+        if (await Poll.Until(async () => done(value = await probe()), timeout ?? DefaultTimeout, TimeSpan.FromMilliseconds(250)))
+            return value;
         throw new TimeoutException($"Timed out waiting for {what}.{(diagnostics is null ? "" : "\n" + diagnostics())}");
     }
 }
