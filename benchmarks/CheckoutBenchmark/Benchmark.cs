@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Shop.Benchmarks.Checkout.Limits;
 using Shop.Benchmarks.Checkout.Probes;
@@ -10,12 +11,20 @@ using Spectre.Console;
 namespace Shop.Benchmarks.Checkout;
 
 /// <summary>
-/// One run: set-up, the machine's limits and the read path on the quiet system, an idle sample, then the write steps
-/// (last, because a saturated step leaves a backlog behind). Then the tables, the JSON and the Markdown.
+/// One run: set-up, the read path on the quiet system, the machine's limits, an idle sample, then the write steps (last,
+/// because a saturated step leaves a backlog behind). Then the tables, the JSON and the Markdown.
 /// </summary>
+/// <remarks>
+/// A PostgreSQL backend that goes idle reports its last second of statistics only ten seconds later. The limits phase
+/// does not touch the shop database, so it lets the read path's statistics arrive before the idle sample and the first
+/// step start counting; each step waits the same settle time before its closing sample.
+/// </remarks>
 public sealed class Benchmark(BenchmarkSettings settings)
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true, NumberHandling = JsonNumberHandling.Strict, TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+    };
 
     readonly List<string> _problems = [];
 
@@ -78,16 +87,14 @@ public sealed class Benchmark(BenchmarkSettings settings)
             {
                 await SetUpAsync(progress, http, workload, tracker, cancellationToken);
                 PhaseEnded("setUp");
-                limits = await MeasureLimitsAsync(progress, http, cancellationToken);
-                PhaseEnded("limits");
                 foreach (var target in workload.ReadTargets())
                     reads.Add(await Timed(progress, $"Read path: {target.Name}", settings.ReadLength,
                         report => ClosedLoop.RunAsync(http, target, settings.Connections, settings.ReadLength, report, cancellationToken)));
                 PhaseEnded("read");
-                idle = await Timed(progress, "Idle system (its own polling)", settings.Settle + settings.IdleLength, async _ =>
+                limits = await MeasureLimitsAsync(progress, http, cancellationToken);
+                PhaseEnded("limits");
+                idle = await Timed(progress, "Idle system (its own polling)", settings.IdleLength, async _ =>
                 {
-                    // The read path's last statistics reach pg_stat_database only once its connections go idle.
-                    await Task.Delay(settings.Settle, cancellationToken);
                     var before = await Sample(cancellationToken);
                     await Task.Delay(settings.IdleLength, cancellationToken);
                     var delta = (await Sample(cancellationToken)).Since(before);
@@ -152,7 +159,7 @@ public sealed class Benchmark(BenchmarkSettings settings)
         // The readers' orders are the warm-up: the whole checkout pipeline once through, before anything is measured.
         task.Description = "Set-up: the readers' orders go through checkout";
         var bound = TimeSpan.FromSeconds(settings.Quick ? 30 : 120);
-        if (!await OrderTracker.WaitUntilTerminalAsync(workload.ReaderOrders, DateTimeOffset.UtcNow + bound, cancellationToken))
+        if (!await tracker.WaitUntilTerminalAsync(workload.ReaderOrders, DateTimeOffset.UtcNow + bound, cancellationToken))
             throw new BenchmarkException($"the set-up's {workload.ReaderOrders.Count} orders did not reach a terminal status within {bound.TotalSeconds} s: " +
                                          "checkout is not working (see the services' logs)");
         if (workload.ReaderOrders.FirstOrDefault(o => !o.IsCompleted) is { } failed)
@@ -234,7 +241,7 @@ public sealed class Benchmark(BenchmarkSettings settings)
         var stem = Path.Combine(settings.ResultsDirectory, $"{result.StartedAt:yyyyMMdd-HHmmss}-{commit}-{result.Mode}");
         await File.WriteAllTextAsync(stem + ".json", JsonSerializer.Serialize(result, Json), cancellationToken);
         await File.WriteAllTextAsync(stem + ".md", Report.Markdown(result), cancellationToken);
-        var schema = JsonSchemaExporter.GetJsonSchemaAsNode(Json, typeof(BenchmarkResult));
+        var schema = JsonSchemaExporter.GetJsonSchemaAsNode(Json, typeof(BenchmarkResult), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
         await File.WriteAllTextAsync(Path.Combine(settings.ResultsDirectory, "schema.json"), schema.ToJsonString(Json), cancellationToken);
         return stem + ".json";
     }

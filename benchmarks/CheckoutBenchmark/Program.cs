@@ -22,7 +22,7 @@ var stepSeconds = new Option<double?>("--step-seconds") { Description = "Length 
 var warmupSeconds = new Option<double?>("--warmup-seconds") { Description = "Start of each step left out of the steady window [full 15, quick 5]" };
 var drainSeconds = new Option<double?>("--drain-seconds") { Description = "Bound on waiting for a step's backlog [full 120, quick 20]" };
 var readSeconds = new Option<double?>("--read-seconds") { Description = "Length of each read-path measurement [full 15, quick 3]" };
-var limitSeconds = new Option<double?>("--limit-seconds") { Description = "Length of each machine-limit measurement [full 15, quick 3]" };
+var limitSeconds = new Option<double?>("--limit-seconds") { Description = "Length of each machine-limit measurement [full 15, quick 4]" };
 var connections = new Option<int>("--connections") { Description = "Connections of the read path and the health limit", DefaultValueFactory = _ => 32 };
 
 var root = new RootCommand("Shop's checkout benchmark: write path in open-loop steps, read path at fixed concurrency, and the machine's " +
@@ -74,7 +74,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Settle = TimeSpan.FromSeconds(isQuick ? 2 : 10),
         IdleLength = TimeSpan.FromSeconds(isQuick ? 2 : 10),
         ReadLength = Seconds(readSeconds, 15, 3),
-        LimitLength = Seconds(limitSeconds, 15, 3),
+        LimitLength = Seconds(limitSeconds, 15, 4),
         Connections = parse.GetValue(connections),
         Products = isQuick ? 4 : 20,
         Readers = isQuick ? 4 : 8,

@@ -70,16 +70,16 @@ public sealed class WritePath(ShopHttp http, Workload workload, OrderTracker tra
             await Task.Delay(rest, cancellationToken);
         var end = start + settings.StepLength;
 
-        // Checkouts still in flight finish within the HTTP timeout; then their orders are tracked like the others.
-        var answered = Task.WhenAll(inFlight);
-        while (!answered.IsCompleted || Backlog() > 0)
+        // Checkouts still in flight finish within the HTTP timeout; then their orders are followed like the others.
+        progress(Snapshot("draining", 1, Backlog()));
+        await Task.WhenAll(inFlight);
+        using (var draining = new Timer(_ => progress(Snapshot("draining", 1, Backlog())), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(500)))
         {
-            if (DateTimeOffset.UtcNow >= end + settings.DrainBound)
-                break;
-            progress(Snapshot("draining", 1, Backlog()));
-            await Task.Delay(250, cancellationToken);
+            List<TrackedOrder> placed;
+            lock (orders)
+                placed = orders.ToList();
+            await tracker.WaitUntilTerminalAsync(placed, end + settings.DrainBound, cancellationToken);
         }
-        await answered;
         progress(Snapshot("settling", 1, Backlog()));
         await Task.Delay(settings.Settle, cancellationToken);
         var delta = (await sample(cancellationToken)).Since(before);
