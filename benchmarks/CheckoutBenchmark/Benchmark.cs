@@ -56,6 +56,11 @@ public sealed class Benchmark(BenchmarkSettings settings)
             AnsiConsole.MarkupLineInterpolated($"[red]benchmark failed after {clock.Elapsed.TotalSeconds:0} s:[/] {exception.Message}");
             return 1;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]benchmark interrupted after {clock.Elapsed.TotalSeconds:0} s; nothing written[/]");
+            return 130;
+        }
     }
 
     async Task<BenchmarkResult> MeasureAsync(DateTimeOffset started, Stopwatch clock, CancellationToken cancellationToken)

@@ -35,6 +35,7 @@ public sealed record LimitsResult(
     int LimitClients, double PostgresInsertCommitsPerSecond, double RabbitRoundTripsPerSecond, double RabbitRoundTripP50Ms, ReadResult Health);
 
 /// <param name="Requests">successful answers in the measured part (the first tenth is left out)</param>
+/// <param name="Errors">error statuses, timeouts and broken connections, over the whole time</param>
 /// <param name="RequestsPerSecond">successful answers per second</param>
 public sealed record ReadResult(
     string Name, string Route, int Connections, double Seconds, long Requests, long Errors, double RequestsPerSecond, double? P50Ms, double? P99Ms);

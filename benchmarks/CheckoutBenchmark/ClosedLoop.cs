@@ -7,7 +7,7 @@ public sealed record ReadTarget(string Name, string Route, Func<int, (string Pat
 
 /// <summary>
 /// Fixed concurrency: each connection sends its next request when the previous one answered, for a fixed time. The first
-/// tenth is left out (connections opening, caches filling).
+/// tenth is left out of the rate and the latencies (connections opening, caches filling); errors count throughout.
 /// </summary>
 public static class ClosedLoop
 {
@@ -41,12 +41,10 @@ public static class ClosedLoop
                 {
                     // HttpClient's timeout: an error like any other.
                 }
-                if (sent < warmupEnd)
-                    continue;
-                if (ok)
-                    mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                else
+                if (!ok)
                     errors[index]++;
+                else if (sent >= warmupEnd)
+                    mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                 if (index == 0)
                     progressed(Math.Min(1, (double)(Stopwatch.GetTimestamp() - start) / (end - start)));
             }

@@ -26,7 +26,8 @@ var limitSeconds = new Option<double?>("--limit-seconds") { Description = "Lengt
 var connections = new Option<int>("--connections") { Description = "Connections of the read path and the health limit", DefaultValueFactory = _ => 32 };
 
 var root = new RootCommand("Shop's checkout benchmark: write path in open-loop steps, read path at fixed concurrency, and the machine's " +
-                           "limits, all in one run (docs/PERFORMANCE.md)")
+                           "limits, all in one run (docs/PERFORMANCE.md). ./shop bench fills in the required options, which say where " +
+                           "the system is; give it the others (and --reuse to measure the system already running).")
 {
     gateway, systemState, postgres, rabbitMq, management, postgresBin, results, adminEmail, commit, dirty, quick, rates, stepSeconds,
     warmupSeconds, drainSeconds, readSeconds, limitSeconds, connections,
