@@ -118,7 +118,7 @@ public sealed class Benchmark(BenchmarkSettings settings)
                 PhaseEnded("write");
             });
 
-        var catalog = reads.FirstOrDefault(r => r.Name == "catalog page");
+        var catalog = reads.FirstOrDefault(r => r.Name == Workload.CatalogPage);
         var headline = new HeadlineResult(
             steps.Where(s => s.MeetsTarget).Select(s => (double?)s.Rate).Max(),
             $"checkout→terminal p99 < {settings.LatencyTarget.TotalMilliseconds:0} ms, backlog drained, every arrival sent and accepted, no order failed",

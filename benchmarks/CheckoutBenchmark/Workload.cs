@@ -12,6 +12,7 @@ public sealed class Workload(ShopHttp http, string runId)
 {
     const string Password = "benchmark password";
     public const string PaymentMethod = "pm_card_visa";
+    public const string CatalogPage = "catalog page";
 
     /// <summary>Units of each product: more than every step together can order.</summary>
     const int Stock = 1_000_000;
@@ -103,7 +104,7 @@ public sealed class Workload(ShopHttp http, string runId)
     /// <summary>The read-path requests, one per kind, each cycling over the set-up products, readers and orders.</summary>
     public IReadOnlyList<ReadTarget> ReadTargets() =>
     [
-        new("catalog page", "/api/products?page=1&pageSize=20", _ => ("api/products?page=1&pageSize=20", null)),
+        new(CatalogPage, "/api/products?page=1&pageSize=20", _ => ("api/products?page=1&pageSize=20", null)),
         new("product", "/api/products/{id}", i => ($"api/products/{Products[i % Products.Count]}", null)),
         new("cart GET", "/api/cart", i => ("api/cart", Readers[i % Readers.Count])),
         new("order GET", "/api/orders/{id}", i => ($"api/orders/{ReaderOrders[i % ReaderOrders.Count].Id}", ReaderOrders[i % ReaderOrders.Count].Customer)),
