@@ -108,9 +108,10 @@ public sealed class Benchmark(BenchmarkSettings settings)
                 });
                 PhaseEnded("idle");
                 var write = new WritePath(http, workload, tracker, settings, Sample, rabbit);
+                var deadline = settings.TimeBudget is { } budget ? started + budget : DateTimeOffset.MaxValue;
                 foreach (var rate in settings.Rates)
                 {
-                    var step = await RunStepAsync(progress, write, workload, rate, limits, cancellationToken);
+                    var step = await RunStepAsync(progress, write, workload, rate, limits, deadline, cancellationToken);
                     steps.Add(step);
                     if (step.Saturated)
                         break;
@@ -188,14 +189,14 @@ public sealed class Benchmark(BenchmarkSettings settings)
     }
 
     async Task<StepResult> RunStepAsync(ProgressContext progress, WritePath write, Workload workload, double rate, LimitsResult limits,
-        CancellationToken cancellationToken)
+        DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var name = $"Write {rate:0.##} orders/s";
         var task = progress.AddTask(name, maxValue: 1);
         var customers = (int)Math.Ceiling(Math.Max(rate * settings.CustomersPerRate, 4));
         task.Description = $"{name}: signing up customers ({workload.Writers.Size} → {customers})";
         await workload.EnsureWritersAsync(customers, () => { }, cancellationToken);
-        var step = await write.RunStepAsync(rate, limits, live =>
+        var step = await write.RunStepAsync(rate, limits, deadline, live =>
         {
             task.Value = live.Done;
             task.Description = $"{name}: {live.Phase} · sent {live.Sent} · accepted {live.Accepted} · rejected {live.Rejected} · not sent {live.NotSent} · backlog {live.Backlog}";

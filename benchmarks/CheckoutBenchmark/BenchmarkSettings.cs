@@ -40,6 +40,9 @@ public sealed record BenchmarkSettings
     /// <summary>Quiet time before a step's closing sample, so PostgreSQL's and RabbitMQ's counters include its last work.</summary>
     public required TimeSpan Settle { get; init; }
 
+    /// <summary>The whole run's length, when bounded (quick runs): the drain is cut short rather than overrun it.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
     public required TimeSpan IdleLength { get; init; }
     public required TimeSpan ReadLength { get; init; }
     public required TimeSpan LimitLength { get; init; }

@@ -73,6 +73,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Warmup = Seconds(warmupSeconds, 15, 5),
         DrainBound = Seconds(drainSeconds, 120, 20),
         Settle = TimeSpan.FromSeconds(isQuick ? 2 : 10),
+        TimeBudget = isQuick ? TimeSpan.FromSeconds(85) : null,
         IdleLength = TimeSpan.FromSeconds(isQuick ? 2 : 10),
         ReadLength = Seconds(readSeconds, 15, 3),
         LimitLength = Seconds(limitSeconds, 15, 4),

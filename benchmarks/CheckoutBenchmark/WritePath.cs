@@ -24,7 +24,9 @@ public sealed class WritePath(ShopHttp http, Workload workload, OrderTracker tra
 
     int _sent, _notSent, _accepted, _rejected;
 
-    public async Task<StepResult> RunStepAsync(double rate, LimitsResult limits, Action<Progress> progress, CancellationToken cancellationToken)
+    /// <param name="runDeadline">when the whole run must be done (quick runs), or DateTimeOffset.MaxValue</param>
+    public async Task<StepResult> RunStepAsync(double rate, LimitsResult limits, DateTimeOffset runDeadline, Action<Progress> progress,
+        CancellationToken cancellationToken)
     {
         _sent = _notSent = _accepted = _rejected = 0;
         var before = await sample(cancellationToken);
@@ -78,7 +80,10 @@ public sealed class WritePath(ShopHttp http, Workload workload, OrderTracker tra
             List<TrackedOrder> placed;
             lock (orders)
                 placed = orders.ToList();
-            await tracker.WaitUntilTerminalAsync(placed, end + settings.DrainBound, cancellationToken);
+            var drainDeadline = end + settings.DrainBound;
+            if (runDeadline - settings.Settle < drainDeadline)
+                drainDeadline = runDeadline - settings.Settle;
+            await tracker.WaitUntilTerminalAsync(placed, drainDeadline, cancellationToken);
         }
         progress(Snapshot("settling", 1, Backlog()));
         await Task.Delay(settings.Settle, cancellationToken);
