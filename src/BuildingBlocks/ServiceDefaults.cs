@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shop.BuildingBlocks.Health;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Messaging.DeadLetters;
+using Shop.Messaging.Errors;
 using Shop.BuildingBlocks.Observability;
 using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Security;

@@ -2,7 +2,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
-using Shop.BuildingBlocks.Messaging.Sagas;
+using Shop.Messaging.Sagas;
 using Shop.BuildingBlocks.Security;
 using Shop.BuildingBlocks.Operations;
 using Shop.OrderSaga.Checkout;
@@ -45,6 +45,15 @@ public static class OrdersModule
 
     public static void AddSagas(IBusRegistrationConfigurator bus) =>
         bus.AddSagaStateMachine<CheckoutStateMachine, CheckoutState>().MartenRepository();
+
+    /// <summary>
+    /// Messages of one order are consumed one after another within an instance (partitioned by order id): two of them at
+    /// once would only make one lose its optimistic-concurrency check on the saga and be retried.
+    /// </summary>
+    public static void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint) =>
+        endpoint.UsePartitioner(SagaPartitions, context => context.CorrelationId ?? context.MessageId ?? Guid.Empty);
+
+    const int SagaPartitions = 16;
 
     public static WebApplication MapOrders(this WebApplication app)
     {

@@ -9,7 +9,5 @@ public static class ServiceQueues
     public const string Inventory = "inventory";
     public const string Notifications = "notification";
 
-    public static string SchedulerFor(string serviceQueue) => $"{serviceQueue}-scheduler";
-
     public static Uri Address(string queue) => new($"queue:{queue}");
 }

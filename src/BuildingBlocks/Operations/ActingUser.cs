@@ -3,6 +3,7 @@ using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Http;
 using Shop.BuildingBlocks.Security;
+using Shop.Messaging;
 
 namespace Shop.BuildingBlocks.Operations;
 
@@ -65,4 +66,16 @@ public sealed class ActingUserSessionFactory(IDocumentStore store, IHttpContextA
         ActingUser.Stamp(session, ActingUser.From(http.HttpContext?.User));
         return session;
     }
+}
+
+/// <summary>
+/// Carries the acting user through the messaging core: a consumed message's user onto its session's events and onto
+/// everything it sends; outside a consumer, the authenticated HTTP user onto what the request sends.
+/// </summary>
+public sealed class ActingUserPropagator(IHttpContextAccessor http) : Shop.Messaging.Outbox.IMessageContextPropagator
+{
+    public void Stamp(SendContext message, ConsumeContext? cause) =>
+        ActingUser.Stamp(message.Headers, cause is null ? ActingUser.From(http.HttpContext?.User) : ActingUser.From(cause.Headers));
+
+    public void Prepare(IDocumentSession session, ConsumeContext message) => ActingUser.Stamp(session, ActingUser.From(message.Headers));
 }

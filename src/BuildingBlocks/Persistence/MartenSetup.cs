@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Shop.BuildingBlocks.Messaging.Outbox;
 using Weasel.Core;
 using Shop.BuildingBlocks.Operations;
+using Shop.Messaging;
 
 namespace Shop.BuildingBlocks.Persistence;
 
@@ -14,7 +14,7 @@ public static class MartenSetup
 {
     /// <summary>
     /// Marten on the shared PostgreSQL server, in the service's own schema. Documents, event streams and the messaging
-    /// tables (outbox, inbox, scheduled messages) all live there, so one session commits all of them together.
+    /// tables (outbox with its scheduled messages, inbox) all live there, so one session commits all of them together.
     /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddShopMarten(
         this WebApplicationBuilder builder, string schema, Action<StoreOptions> configure)
@@ -22,17 +22,19 @@ public static class MartenSetup
         var connectionString = builder.Configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured (env ConnectionStrings__Postgres).");
 
-        builder.Services.AddSingleton(_ => new ShopDatabase(NpgsqlDataSource.Create(connectionString), schema));
-        builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddScoped<MartenUnitOfWork>();
+        var database = new ShopDatabase(NpgsqlDataSource.Create(connectionString), schema);
+        var messagingTables = new MessagingTables(schema);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(database.DataSource);
+        builder.Services.AddSingleton(messagingTables);
 
-        var expression = builder.Services.AddMarten(services =>
+        var expression = builder.Services.AddMarten(_ =>
         {
             var options = new StoreOptions();
             options.Connection(connectionString);
             options.DatabaseSchemaName = schema;
             options.Events.DatabaseSchemaName = schema;
-            // Required with the DistributedLock shim: the async daemon needs advisory-lock transactions (RECIPES.md).
+            // Required with the DistributedLock shim: the async daemon needs advisory-lock transactions (docs/DEPENDENCIES.md).
             options.Events.UseAdvisoryLockTransaction = true;
             options.Events.MetadataConfig.CorrelationIdEnabled = true;
             options.Events.MetadataConfig.CausationIdEnabled = true;
@@ -41,10 +43,7 @@ public static class MartenSetup
             options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
             options.DisableNpgsqlLogging = true;
 
-            options.Schema.For<OutboxMessage>().Identity(x => x.Id)
-                .Index(x => x.InboxMessageId);
-            options.Schema.For<InboxState>().Identity(x => x.Id).UseOptimisticConcurrency(true);
-            options.Listeners.Add(new OutboxCommitListener(services.GetRequiredService<OutboxSignal>()));
+            messagingTables.Register(options);
 
             configure(options);
             return options;

@@ -1,10 +1,12 @@
 using Marten;
 using MassTransit;
+using Shop.Messaging.Inbox;
 using Shop.Contracts.Catalog;
 
 namespace Shop.CartService.Catalog;
 
 /// <summary>Applies product events to the replica. An event about a product the replica has not seen yet fetches it whole.</summary>
+[CallsRemoteServices]
 public sealed class ProductReplicaConsumer(IDocumentSession session, InventoryCatalogClient inventory) :
     IConsumer<ProductCreated>, IConsumer<ProductUpdated>, IConsumer<ProductPriceChanged>, IConsumer<ProductDeactivated>, IConsumer<ProductReactivated>
 {

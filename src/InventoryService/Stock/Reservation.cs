@@ -17,4 +17,7 @@ public class Reservation
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>The scheduling token of the pending <c>ExpireReservation</c>: committing or releasing unschedules it.</summary>
+    public Guid? ExpiryToken { get; set; }
 }

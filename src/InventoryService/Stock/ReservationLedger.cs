@@ -1,9 +1,23 @@
 using Marten;
+using MassTransit;
+using Shop.BuildingBlocks.Messaging;
 
 namespace Shop.InventoryService.Stock;
 
 public static class ReservationLedger
 {
+    /// <summary>
+    /// The reservation is closed (committed or released): its expiry timer has nothing left to do, so it is removed in
+    /// the same transaction instead of firing later for nothing.
+    /// </summary>
+    public static async Task CancelExpiry(ConsumeContext context, Reservation reservation)
+    {
+        if (reservation.ExpiryToken is not { } token)
+            return;
+        await context.GetPayload<MessageSchedulerContext>().CancelScheduledSend(ServiceQueues.Address(ServiceQueues.Inventory), token);
+        reservation.ExpiryToken = null;
+    }
+
     /// <summary>Moves a reservation's units from reserved back to available (a release or an expiry).</summary>
     public static async Task ReturnReservedUnits(IDocumentSession session, Reservation reservation, MovementKind kind, CancellationToken cancellationToken)
     {

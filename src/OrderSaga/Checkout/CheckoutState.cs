@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using MassTransit;
-using Shop.BuildingBlocks.Messaging.Sagas;
+using Shop.Messaging.Sagas;
 using Shop.Contracts;
 using Shop.Contracts.Orders;
 

@@ -1,3 +1,4 @@
+using Shop.Messaging;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;

@@ -1,3 +1,4 @@
+using Shop.Messaging;
 using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.Configuration;

@@ -3,16 +3,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shop.BuildingBlocks.Http;
-using Shop.BuildingBlocks.Messaging.Outbox;
 using Shop.BuildingBlocks.Operations.Projections;
-using Shop.BuildingBlocks.Persistence;
+using Shop.Messaging;
+using Shop.Messaging.Outbox;
 
 namespace Shop.BuildingBlocks.Operations.Subscriptions;
 
 /// <summary>
 /// Something that delivers the service's changes onward: a Marten event subscription (ordered, checkpointed in
 /// mt_event_progression: Position/Lag) or the bus outbox relay (no position: it delivers every committed row until
-/// the broker confirms it; Pending rows are waiting).
+/// the broker confirms it; Pending rows are committed and not yet confirmed, scheduled ones not yet due are not counted).
 /// </summary>
 public record SubscriptionInfo(
     string Name, string Kind, long? Position, long? HighWaterMark, long? Lag, string? Status, long? Pending, DateTimeOffset? OldestPending);
@@ -25,7 +25,8 @@ public static class SubscriptionEndpoints
 {
     public const string OutboxRelay = "outbox-relay";
 
-    public static async Task<Ok<IReadOnlyList<SubscriptionInfo>>> List(EventProgress progress, ShopDatabase database, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<SubscriptionInfo>>> List(EventProgress progress, NpgsqlDataSource database, MessagingTables tables,
+        CancellationToken cancellationToken)
     {
         var positions = await progress.Read(cancellationToken);
         var list = progress.SubscriptionShards()
@@ -37,16 +38,8 @@ public static class SubscriptionEndpoints
             })
             .ToList();
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var pending = new NpgsqlCommand(
-            $"""
-             select count(*), min((data->>'Created')::timestamptz)
-             from {database.Table<OutboxMessage>()} where (data->>'OutboxId') is not null
-             """, connection);
-        await using var reader = await pending.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        list.Add(new SubscriptionInfo(OutboxRelay, "outbox-relay", null, null, null, "running", reader.GetInt64(0),
-            reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero)));
+        var outbox = await OutboxBacklog.Read(database, tables, cancellationToken);
+        list.Add(new SubscriptionInfo(OutboxRelay, "outbox-relay", null, null, null, "running", outbox.Unsent, outbox.OldestUnsent));
         return TypedResults.Ok<IReadOnlyList<SubscriptionInfo>>(list);
     }
 

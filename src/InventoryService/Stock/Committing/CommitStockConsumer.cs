@@ -32,6 +32,7 @@ public sealed class CommitStockConsumer(IDocumentSession session) : IConsumer<Co
 
                 reservation.Status = ReservationStatus.Committed;
                 reservation.ClosedAt = DateTimeOffset.UtcNow;
+                await ReservationLedger.CancelExpiry(context, reservation);
                 session.Update(reservation);
                 await context.Publish(new StockCommitted(orderId));
                 return;

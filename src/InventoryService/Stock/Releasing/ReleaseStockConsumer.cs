@@ -22,6 +22,7 @@ public sealed class ReleaseStockConsumer(IDocumentSession session) : IConsumer<R
             await ReservationLedger.ReturnReservedUnits(session, reservation, MovementKind.Released, context.CancellationToken);
             reservation.Status = ReservationStatus.Released;
             reservation.ClosedAt = now;
+            await ReservationLedger.CancelExpiry(context, reservation);
             session.Update(reservation);
         }
 

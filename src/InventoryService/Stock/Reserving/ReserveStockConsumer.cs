@@ -66,14 +66,15 @@ public sealed class ReserveStockConsumer(IDocumentSession session, IOptions<Rese
             }
         }
 
-        // Insert: a concurrent copy of this command fails here and, retried, repeats this outcome.
-        session.Insert(reservation);
         if (reservation.Status == ReservationStatus.Reserved)
         {
-            // Through the consume outbox: the timer exists only if this reservation commits.
-            await context.ScheduleSend(ServiceQueues.Address(ServiceQueues.Inventory), reservation.ExpiresAt.UtcDateTime,
+            // An outbox row with a due time, in this transaction: the timer exists only if this reservation commits.
+            var expiry = await context.ScheduleSend(ServiceQueues.Address(ServiceQueues.Inventory), reservation.ExpiresAt.UtcDateTime,
                 new ExpireReservation(reservation.Id));
+            reservation.ExpiryToken = expiry.TokenId;
         }
+        // Insert: a concurrent copy of this command fails here and, retried, repeats this outcome.
+        session.Insert(reservation);
         await RepeatOutcome(context, reservation);
     }
 

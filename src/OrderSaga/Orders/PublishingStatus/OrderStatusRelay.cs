@@ -6,7 +6,8 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
-using Shop.BuildingBlocks.Messaging.Outbox;
+using Shop.Messaging;
+using Shop.Messaging.Outbox;
 using Shop.Contracts.Orders;
 using Shop.OrderSaga.Orders.Projections;
 
@@ -19,14 +20,14 @@ namespace Shop.OrderSaga.Orders.PublishingStatus;
 /// confirms). Each message's id is derived from (order, stream version): after a rewind the same changes are published
 /// again with the same ids, and the receivers' inboxes drop the ones they already processed.
 /// </summary>
-public sealed class OrderStatusRelay(IBus bus, IServiceProvider provider) : SubscriptionBase
+public sealed class OrderStatusRelay(IBus bus, MessagingTables tables, IServiceProvider provider) : SubscriptionBase
 {
     public const string SubscriptionName = "OrderStatusRelay";
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations,
         CancellationToken cancellationToken)
     {
-        var outbox = new OutboxPublisher(bus, operations, provider);
+        var outbox = new OperationsOutbox(bus, operations, tables, provider);
         foreach (var stream in page.Events.GroupBy(e => e.StreamId))
         {
             var first = stream.Min(e => e.Version);

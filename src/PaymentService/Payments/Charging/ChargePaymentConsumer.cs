@@ -1,6 +1,7 @@
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Shop.Messaging.Inbox;
 using Shop.PaymentService.Payments.Reconciling;
 using Shop.PaymentService.Providers;
 using Contract = Shop.Contracts.Payments;
@@ -8,10 +9,13 @@ using Contract = Shop.Contracts.Payments;
 namespace Shop.PaymentService.Payments.Charging;
 
 /// <summary>
-/// Charges an order once. A redelivered ChargePayment finds the ledger and repeats its outcome; if the process died
-/// between the provider call and the commit, the retry reaches the provider with the same idempotency key. When the
-/// provider leaves the charge pending, nothing is published: a webhook or the scheduled reconciliation settles it.
+/// Charges an order once. The request is committed before the provider is called (<see cref="PaymentIntents"/>), so no
+/// transaction is open during the call. A redelivered ChargePayment finds the ledger and repeats its outcome; if the
+/// process died between the provider call and the outcome's commit, the retry reaches the provider with the same
+/// idempotency key. When the provider leaves the charge pending, nothing is published: a webhook or the scheduled
+/// reconciliation settles it.
 /// </summary>
+[CallsRemoteServices]
 public sealed class ChargePaymentConsumer(IDocumentSession session, IPaymentProvider provider, IOptions<ReconciliationOptions> reconciliation)
     : IConsumer<Contract.ChargePayment>
 {
@@ -31,8 +35,9 @@ public sealed class ChargePaymentConsumer(IDocumentSession session, IPaymentProv
 
         var isToken = PaymentMethodToken.IsToken(command.PaymentMethod);
         if (ledger is null)
-            stream.AppendOne(new PaymentRequested(command.OrderId, command.CustomerId, command.Amount, command.Currency,
-                isToken ? command.PaymentMethod : PaymentMethodToken.Rejected, provider.Name, DateTimeOffset.UtcNow));
+            stream = await PaymentIntents.Commit(session, stream, new PaymentRequested(command.OrderId, command.CustomerId, command.Amount,
+                command.Currency, isToken ? command.PaymentMethod : PaymentMethodToken.Rejected, provider.Name, DateTimeOffset.UtcNow),
+                context.CancellationToken);
 
         var result = isToken
             ? await provider.ChargeAsync(new ChargeRequest(command.OrderId, command.Amount, command.Currency, command.PaymentMethod,

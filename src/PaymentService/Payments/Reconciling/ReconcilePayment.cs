@@ -2,6 +2,7 @@ using Marten;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Shop.BuildingBlocks.Messaging;
+using Shop.Messaging.Inbox;
 using Shop.PaymentService.Providers;
 
 namespace Shop.PaymentService.Payments.Reconciling;
@@ -24,6 +25,7 @@ public sealed class ReconciliationOptions
 /// settled (by this or by a webhook, whichever comes first) or the attempts run out. Lost or late webhooks therefore
 /// still settle the ledger; this is also how the simulated provider's pm_card_lateAnswer gets captured.
 /// </summary>
+[CallsRemoteServices]
 public sealed class ReconcilePaymentConsumer(IDocumentSession session, IPaymentProvider provider, IOptions<ReconciliationOptions> options,
     ILogger<ReconcilePaymentConsumer> logger) : IConsumer<ReconcilePayment>
 {

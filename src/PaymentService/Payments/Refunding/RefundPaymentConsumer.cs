@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using Shop.Messaging.Inbox;
 using Shop.PaymentService.Payments.Charging;
 using Shop.PaymentService.Providers;
 using Contract = Shop.Contracts.Payments;
@@ -9,8 +10,9 @@ namespace Shop.PaymentService.Payments.Refunding;
 /// <summary>
 /// Refunds a captured payment (at most what was captured and is neither refunded nor being refunded). A repeated
 /// RefundPayment repeats the outcome; the idempotency key counts the ledger's refunds, so a retry after a crash reaches
-/// the provider with the same key.
+/// the provider with the same key. The request is committed before the provider is called (<see cref="PaymentIntents"/>).
 /// </summary>
+[CallsRemoteServices]
 public sealed class RefundPaymentConsumer(IDocumentSession session, IPaymentProvider provider) : IConsumer<Contract.RefundPayment>
 {
     public async Task Consume(ConsumeContext<Contract.RefundPayment> context)
@@ -35,7 +37,7 @@ public sealed class RefundPaymentConsumer(IDocumentSession session, IPaymentProv
             return; // Everything left is already being refunded; the provider's answer settles it.
 
         var now = DateTimeOffset.UtcNow;
-        stream.AppendOne(new RefundRequested(command.OrderId, amount, command.Reason, now));
+        stream = await PaymentIntents.Commit(session, stream, new RefundRequested(command.OrderId, amount, command.Reason, now), context.CancellationToken);
         var result = await provider.RefundAsync(new RefundRequest(command.OrderId, ledger.PaymentId!, amount, ledger.Currency,
             IdempotencyKeys.Refund(command.OrderId, ledger.RefundIds.Count + ledger.PendingRefunds.Count + 1)), context.CancellationToken);
 

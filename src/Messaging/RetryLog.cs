@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
-namespace Shop.BuildingBlocks.Messaging;
+namespace Shop.Messaging;
 
 /// <summary>
 /// Observes the endpoints' in-place retries: logs each retry with its cause and counts them by exception type, so

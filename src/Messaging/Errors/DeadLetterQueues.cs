@@ -1,7 +1,7 @@
 using System.Text;
 using RabbitMQ.Client;
 
-namespace Shop.BuildingBlocks.Messaging.DeadLetters;
+namespace Shop.Messaging.Errors;
 
 public record DeadLetter(
     string Queue, string? MessageId, string? MessageType, string? FaultInputAddress, string? FaultExceptionType, string? FaultMessage,
@@ -21,7 +21,7 @@ public sealed class DeadLetterQueues(RabbitMqSettings settings, string serviceQu
 {
     const int MaxListed = 200;
 
-    public IReadOnlyList<string> ErrorQueues { get; } = [$"{serviceQueue}_error", $"{ServiceQueues.SchedulerFor(serviceQueue)}_error"];
+    public IReadOnlyList<string> ErrorQueues { get; } = [$"{serviceQueue}_error"];
 
     public async Task<IReadOnlyList<DeadLetterQueueSummary>> Summaries(CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-namespace Shop.BuildingBlocks.Messaging.Sagas;
+namespace Shop.Messaging.Sagas;
 
 /// <summary>
 /// A saga whose transitions also produce domain events (the order stream). The state machine only records them here;

@@ -4,7 +4,7 @@ using MassTransit.Configuration;
 using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Shop.BuildingBlocks.Messaging.Sagas;
+namespace Shop.Messaging.Sagas;
 
 public static class MartenSagaRegistration
 {

@@ -1,3 +1,5 @@
+using Shop.BuildingBlocks;
+using Shop.Messaging;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -14,7 +16,7 @@ using Shop.BuildingBlocks.Persistence;
 using Shop.Testing;
 using Xunit;
 
-namespace Shop.BuildingBlocks.Tests.Messaging;
+namespace Shop.Messaging.Tests;
 
 // The messages and documents of a small service built on the building blocks exactly like the real ones.
 public record DoWork(Guid WorkId);

@@ -3,31 +3,30 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Middleware;
 using MassTransit.Saga;
-using Shop.BuildingBlocks.Messaging.Outbox;
 
-namespace Shop.BuildingBlocks.Messaging.Sagas;
+namespace Shop.Messaging.Sagas;
 
 /// <summary>
 /// Saga repository on the message's scoped Marten session (MassTransit.Marten is not available for 8.5 here).
 /// Saga documents use Marten's optimistic concurrency: two messages racing on one instance make one commit fail with a
-/// concurrency exception, and the endpoint's retry runs that message again on fresh state. Changes are staged; the
-/// consume outbox commits them with the inbox row and outgoing messages in one transaction.
+/// concurrency exception, and the endpoint's retry runs that message again on fresh state. Changes are only staged in
+/// the session: the message's unit of work (Inbox/UnitOfWorkFilter) commits them with its inbox record and outgoing
+/// messages in one transaction.
 /// </summary>
 public sealed class MartenSagaRepositoryContextFactory<TSaga>(
     IDocumentSession session,
-    MartenUnitOfWork unitOfWork,
     ISagaConsumeContextFactory<IDocumentSession, TSaga> factory)
     : ISagaRepositoryContextFactory<TSaga>, IQuerySagaRepositoryContextFactory<TSaga>, ILoadSagaRepositoryContextFactory<TSaga>
     where TSaga : class, ISaga
 {
     public Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next) where T : class =>
-        next.Send(new MartenSagaRepositoryContext<TSaga, T>(session, unitOfWork, context, factory));
+        next.Send(new MartenSagaRepositoryContext<TSaga, T>(session, context, factory));
 
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
     {
         var instances = await session.Query<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
-        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, unitOfWork, context, factory);
+        var repositoryContext = new MartenSagaRepositoryContext<TSaga, T>(session, context, factory);
         await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances.ToList()));
     }
 
@@ -44,7 +43,6 @@ public sealed class MartenSagaRepositoryContextFactory<TSaga>(
 
 public sealed class MartenSagaRepositoryContext<TSaga, TMessage>(
     IDocumentSession session,
-    MartenUnitOfWork unitOfWork,
     ConsumeContext<TMessage> context,
     ISagaConsumeContextFactory<IDocumentSession, TSaga> factory)
     : ConsumeContextScope<TMessage>(context), SagaRepositoryContext<TSaga, TMessage>
@@ -58,11 +56,10 @@ public sealed class MartenSagaRepositoryContext<TSaga, TMessage>(
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
         factory.CreateSagaConsumeContext(session, this, instance, SagaConsumeContextMode.Add);
 
-    public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
+    public Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
         session.Insert(instance);
-        await CommitUnlessOutboxOwnsIt();
-        return await factory.CreateSagaConsumeContext(session, this, instance, SagaConsumeContextMode.Insert);
+        return factory.CreateSagaConsumeContext(session, this, instance, SagaConsumeContextMode.Insert);
     }
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
@@ -78,21 +75,21 @@ public sealed class MartenSagaRepositoryContext<TSaga, TMessage>(
         // Insert, not upsert: two CheckoutRequested copies creating the same saga at once cannot both succeed.
         session.Insert(context.Saga);
         AppendPendingEvents(context.Saga);
-        return CommitUnlessOutboxOwnsIt();
+        return Task.CompletedTask;
     }
 
     public Task Update(SagaConsumeContext<TSaga> context)
     {
         session.Update(context.Saga);
         AppendPendingEvents(context.Saga);
-        return CommitUnlessOutboxOwnsIt();
+        return Task.CompletedTask;
     }
 
     public Task Delete(SagaConsumeContext<TSaga> context)
     {
         session.Delete(context.Saga);
         AppendPendingEvents(context.Saga);
-        return CommitUnlessOutboxOwnsIt();
+        return Task.CompletedTask;
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
@@ -110,8 +107,6 @@ public sealed class MartenSagaRepositoryContext<TSaga, TMessage>(
         session.Events.Append(eventSourced.CorrelationId, eventSourced.PendingEvents.ToArray());
         eventSourced.PendingEvents.Clear();
     }
-
-    Task CommitUnlessOutboxOwnsIt() => unitOfWork.OwnedByOutbox ? Task.CompletedTask : session.SaveChangesAsync(CancellationToken);
 }
 
 public sealed class MartenQuerySagaRepositoryContext<TSaga>(IQuerySession session, CancellationToken cancellationToken)
