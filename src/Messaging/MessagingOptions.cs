@@ -11,6 +11,13 @@ public sealed class MessagingOptions
 {
     public const string Section = "Messaging";
 
+    /// <summary>
+    /// Pauses between in-place retries of a message whose consumer failed (optimistic-concurrency conflicts above all,
+    /// which a fresh read resolves at once).
+    /// </summary>
+    public IReadOnlyList<TimeSpan> RetryIntervals { get; set; } =
+        [.. new[] { 50, 100, 200, 500, 1000, 2000, 5000 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
+
     /// <summary>Later attempts of a message that still fails after the in-place retries; then it goes to &lt;queue&gt;_error.</summary>
     public IReadOnlyList<TimeSpan> RedeliveryIntervals { get; set; } =
         [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
@@ -46,7 +53,7 @@ public sealed class MessagingOptions
     /// <summary>Messages an endpoint consumes at once (each holds one PostgreSQL connection while it runs).</summary>
     public int ConcurrentMessageLimit { get; set; } = 16;
 
-    /// <summary>Reads the section; "RedeliveryIntervals" is a comma-separated list of time spans, or "none".</summary>
+    /// <summary>Reads the section; "RetryIntervals" and "RedeliveryIntervals" are comma-separated lists of time spans, or "none".</summary>
     public static MessagingOptions From(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -57,6 +64,7 @@ public sealed class MessagingOptions
             section[key] is { Length: > 0 } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
         var options = new MessagingOptions
         {
+            RetryIntervals = ParseIntervals(section[nameof(RetryIntervals)]) ?? defaults.RetryIntervals,
             RedeliveryIntervals = ParseIntervals(section[nameof(RedeliveryIntervals)]) ?? defaults.RedeliveryIntervals,
             DispatchLease = Span(nameof(DispatchLease), defaults.DispatchLease),
             SendTimeout = Span(nameof(SendTimeout), defaults.SendTimeout),

@@ -51,19 +51,20 @@ public static class MessagingRegistration
         endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
 
         // Scheduling outside a unit of work — MassTransit's scheduled redelivery, after the consumer's transaction rolled
-        // back — writes its row at once.
-        endpoint.UseFilter(new SchedulerPayloadFilter(consume =>
+        // back — writes its row at once. A pre-pipe, so it is there before any filter that may need it.
+        endpoint.AddPrePipeSpecification(new SchedulerPayloadFilter(consume =>
             direct.Scheduler(consume.ReceiveContext.SendEndpointProvider, consume.GetPayload<IBusTopology>())));
         // Transient failures (optimistic concurrency conflicts above all) are retried in place; then the message is
         // redelivered later (a dependency may be down for minutes); what still fails lands in <queue>_error with its
         // fault headers, listed and re-driven through /admin/errors.
         if (options.RedeliveryIntervals.Count > 0)
             endpoint.UseScheduledRedelivery(r => r.Intervals(options.RedeliveryIntervals.ToArray()));
-        endpoint.UseMessageRetry(r =>
-        {
-            r.Intervals(50, 100, 200, 500, 1000, 2000, 5000);
-            r.ConnectRetryObserver(context.GetRequiredService<RetryLog>());
-        });
+        if (options.RetryIntervals.Count > 0)
+            endpoint.UseMessageRetry(r =>
+            {
+                r.Intervals(options.RetryIntervals.ToArray());
+                r.ConnectRetryObserver(context.GetRequiredService<RetryLog>());
+            });
 
         var unitOfWork = new UnitOfWorkObserver(endpoint.InputAddress.AbsolutePath.Split('/')[^1], context);
         endpoint.ConnectConsumerConfigurationObserver(unitOfWork);
@@ -71,8 +72,12 @@ public static class MessagingRegistration
     }
 
     /// <summary>Makes the endpoint's scheduler available to the filters after it (scheduled redelivery needs one).</summary>
-    sealed class SchedulerPayloadFilter(MessageSchedulerFactory factory) : IFilter<ConsumeContext>
+    sealed class SchedulerPayloadFilter(MessageSchedulerFactory factory) : IFilter<ConsumeContext>, IPipeSpecification<ConsumeContext>
     {
+        public void Apply(IPipeBuilder<ConsumeContext> builder) => builder.AddFilter(this);
+
+        public IEnumerable<ValidationResult> Validate() => [];
+
         public Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
         {
             context.GetOrAddPayload<MessageSchedulerContext>(() => new ConsumeMessageSchedulerContext(context, factory));

@@ -34,13 +34,18 @@ public class Thing
     public Guid Id { get; set; }
 }
 
-/// <summary>Does its work once per message; fails on purpose for ids listed in <see cref="Broken"/>.</summary>
+/// <summary>
+/// Does its work once per message; fails on purpose for ids listed in <see cref="Broken"/>. Counts every attempt, so
+/// tests can tell how often it ran.
+/// </summary>
 public sealed class DoWorkConsumer(IDocumentSession session) : IConsumer<DoWork>
 {
     public static readonly ConcurrentDictionary<Guid, bool> Broken = new();
+    public static readonly ConcurrentDictionary<Guid, int> Attempts = new();
 
     public async Task Consume(ConsumeContext<DoWork> context)
     {
+        Attempts.AddOrUpdate(context.Message.WorkId, 1, (_, count) => count + 1);
         session.Insert(new WorkEffect { Id = context.Message.WorkId });
         await context.Publish(new WorkDone(context.Message.WorkId));
         if (Broken.ContainsKey(context.Message.WorkId))
@@ -60,6 +65,7 @@ public sealed class MessagingTestService : IAsyncDisposable
     readonly WebApplication _app;
     readonly IBusControl _observer;
 
+    /// <summary>What the observer received (it binds its own queue to every message type the service publishes).</summary>
     public ConcurrentQueue<WorkDone> WorkDone { get; }
     public ConcurrentQueue<ThingCreated> ThingsCreated { get; }
     public ConcurrentQueue<(Reminder Reminder, DateTime ReceivedAt)> Reminders { get; }
@@ -86,7 +92,22 @@ public sealed class MessagingTestService : IAsyncDisposable
         return client;
     }
 
-    public static async Task<MessagingTestService> Start(TestDatabase database, TestVirtualHost virtualHost)
+    /// <summary>
+    /// The messaging settings of the tests: redelivery on (two short in-place retries, then three redeliveries a second
+    /// apart), a short dispatch lease so that the relay's part shows within seconds, a quick relay.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> FastMessaging = new Dictionary<string, string?>
+    {
+        ["Messaging:RetryIntervals"] = "00:00:00.05,00:00:00.1",
+        ["Messaging:RedeliveryIntervals"] = "00:00:01,00:00:01,00:00:01",
+        ["Messaging:DispatchLease"] = "00:00:02",
+        ["Messaging:SendTimeout"] = "00:00:01",
+        ["Messaging:RelayPollInterval"] = "00:00:00.2",
+        ["Messaging:MaxSendAttempts"] = "2",
+    };
+
+    public static async Task<MessagingTestService> Start(TestDatabase database, TestVirtualHost virtualHost,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -96,9 +117,10 @@ public sealed class MessagingTestService : IAsyncDisposable
             ["ConnectionStrings:RabbitMq"] = virtualHost.AmqpUri.ToString(),
             ["Jwt:SigningKey"] = SigningKey,
             ["Logging:Format"] = "text",
-            // No delayed redeliveries: a broken message reaches the error queue after the in-place retries.
-            ["Messaging:RedeliveryIntervals"] = "none",
         });
+        builder.Configuration.AddInMemoryCollection(FastMessaging);
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.AddShopDefaults("work-service");
         builder.AddShopMarten("work", options =>
         {
@@ -117,11 +139,18 @@ public sealed class MessagingTestService : IAsyncDisposable
             await session.SaveChangesAsync();
             return Results.Created($"/things/{id}", null);
         });
+        // Scheduling from an HTTP handler: the schedule commits with the handler's transaction; the answer is its token.
         app.MapPost("/reminders/{id:guid}", async (Guid id, int seconds, IDocumentSession session, IMessageScheduler scheduler) =>
         {
-            await scheduler.SchedulePublish(DateTime.UtcNow.AddSeconds(seconds), new Reminder(id));
+            var scheduled = await scheduler.SchedulePublish(DateTime.UtcNow.AddSeconds(seconds), new Reminder(id));
             await session.SaveChangesAsync();
-            return Results.Accepted();
+            return Results.Accepted(value: scheduled.TokenId);
+        });
+        app.MapDelete("/reminders/{token:guid}", async (Guid token, IDocumentSession session, IMessageScheduler scheduler) =>
+        {
+            await scheduler.CancelScheduledPublish<Reminder>(token);
+            await session.SaveChangesAsync();
+            return Results.NoContent();
         });
         // The observer's queue is bound before the service can publish anything, so nothing it sends is missed.
         var rabbit = RabbitMqSettings.From(app.Configuration);
@@ -148,6 +177,15 @@ public sealed class MessagingTestService : IAsyncDisposable
     {
         await using var session = Store.QuerySession();
         return await session.Query<T>().CountAsync();
+    }
+
+    /// <summary>A scalar from the service's database (its messaging tables are work.outbox and work.inbox).</summary>
+    public async Task<T> Scalar<T>(string sql, params object[] parameters)
+    {
+        await using var command = Services.GetRequiredService<Npgsql.NpgsqlDataSource>().CreateCommand(sql);
+        foreach (var parameter in parameters)
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     public static async Task Eventually(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)

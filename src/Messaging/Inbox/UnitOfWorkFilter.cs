@@ -35,7 +35,7 @@ sealed class UnitOfWorkFilter<TMessage>(IConsumeScopeProvider scopes, string inb
         var messageId = context.MessageId ?? throw new MessageException(typeof(TMessage), "A consumed message needs a MessageId");
 
         var unit = new UnitOfWorkConsumeContext<TMessage>(scope.Context, outbox);
-        outbox.Cause = unit;
+        outbox.BeginConsume(unit);
         foreach (var propagator in scope.GetService<IEnumerable<IMessageContextPropagator>>())
             propagator.Prepare(session, context);
         session.CorrelationId = context.CorrelationId?.ToString();

@@ -75,6 +75,12 @@ public sealed class OutboxEnvelope : OutboxMessageContext
             throw new MessageException(typeof(T), "An outgoing message needs a DestinationAddress");
 
         var now = DateTime.UtcNow;
+        // A scheduled message (it has a token, or a delay) waits in the outbox until it is due; its row id is the token
+        // so that unscheduling can delete it. The delay is the outbox's business only: sent later without it, it must not
+        // ask the broker for a delayed exchange (RabbitMQ here has none).
+        var scheduled = context.ScheduledMessageId is not null || context.Delay is { Ticks: > 0 };
+        var dueAt = scheduled ? now + (context.Delay ?? TimeSpan.Zero) : (DateTime?)null;
+        context.Delay = null;
         var headers = context.Headers.GetAll().ToList();
         string? propertiesJson = null;
         IReadOnlyDictionary<string, object> properties = NoProperties;
@@ -89,10 +95,8 @@ public sealed class OutboxEnvelope : OutboxMessageContext
             }
         }
 
-        // A scheduled message (it has a token, or a delay) waits in the outbox until it is due; its row id is the token
-        // so that unscheduling can delete it. A redelivery gets an id derived from what it is, so writing it twice (the
-        // process died between scheduling it and acknowledging the failed copy) leaves one row.
-        var scheduled = context.ScheduledMessageId is not null || context.Delay is { Ticks: > 0 };
+        // A redelivery gets an id derived from what it is, so writing it twice (the process died between scheduling it
+        // and acknowledging the failed copy) leaves one row.
         var redelivery = context.Headers.Get<int>(MessageHeaders.RedeliveryCount);
         var id = redelivery is { } count ? RedeliveryId(destination, messageId, count) : context.ScheduledMessageId ?? NewId.NextGuid();
 
@@ -115,7 +119,7 @@ public sealed class OutboxEnvelope : OutboxMessageContext
             FaultAddress = context.FaultAddress,
             ExpirationTime = context.TimeToLive is { } ttl ? now + ttl : null,
             SentTime = context.SentTime ?? now,
-            DueAt = scheduled ? now + (context.Delay ?? TimeSpan.Zero) : null,
+            DueAt = dueAt,
             _headers = new DictionarySendHeaders(headers.ToDictionary(h => h.Key, h => (object?)h.Value)),
             _properties = properties,
         };

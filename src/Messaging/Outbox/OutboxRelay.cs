@@ -92,10 +92,14 @@ public sealed class OutboxRelay(
     async Task<List<ClaimedRow>> ClaimAsync(CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
+            // The claim's rows are picked once (a materialized CTE): an IN (subquery) could be evaluated again for a row
+            // another relay changed meanwhile, and then claim rows that relay already has.
             $"""
-             update {tables.Outbox} set visible_at = now() + make_interval(secs => $1), attempts = attempts + 1
-             where id in (select id from {tables.Outbox} where visible_at <= now() and dead_at is null
-                          order by visible_at limit $2 for update skip locked)
+             with due as materialized (
+                 select id from {tables.Outbox} where visible_at <= now() and dead_at is null
+                 order by visible_at limit $2 for update skip locked)
+             update {tables.Outbox} o set visible_at = now() + make_interval(secs => $1), attempts = o.attempts + 1
+             from due where o.id = due.id
              returning {OutboxEnvelopeColumns}
              """);
         command.Parameters.Add(new NpgsqlParameter { Value = options.DispatchLease.TotalSeconds });
@@ -118,7 +122,7 @@ public sealed class OutboxRelay(
         return rows;
     }
 
-    const string OutboxEnvelopeColumns = OutboxEnvelope.SelectColumns;
+    static readonly string OutboxEnvelopeColumns = string.Join(", ", OutboxEnvelope.SelectColumns.Split(", ").Select(c => $"o.{c}"));
 
     async Task RecordFailureAsync(Guid id, int attempts, Exception failure, CancellationToken cancellationToken)
     {

@@ -40,7 +40,21 @@ public sealed class TransactionalOutbox : OutboxSendContext
     }
 
     /// <summary>The message being consumed, while this outbox belongs to a consumer's unit of work.</summary>
-    public ConsumeContext? Cause { get; internal set; }
+    public ConsumeContext? Cause { get; private set; }
+
+    /// <summary>
+    /// Whether a commit sends its messages at once, in the background (an HTTP request: its answer does not depend on the
+    /// confirms, and a send that fails is the relay's after the lease). A consumer's unit of work instead awaits
+    /// <see cref="DispatchCommitted"/>, so the consumed message is acknowledged after its messages are confirmed.
+    /// </summary>
+    internal bool DispatchOnCommit { get; set; } = true;
+
+    /// <summary>Makes this the outbox of a consumer's unit of work.</summary>
+    internal void BeginConsume(ConsumeContext cause)
+    {
+        Cause = cause;
+        DispatchOnCommit = false;
+    }
 
     /// <summary>Publish endpoint writing into this outbox (sends still address the real broker topology).</summary>
     public IPublishEndpointProvider PublishEndpointProvider(IPublishEndpointProvider broker) => new OutboxPublishEndpointProvider(this, broker);
@@ -107,9 +121,7 @@ public sealed class TransactionalOutbox : OutboxSendContext
     {
         _committed.AddRange(_uncommitted);
         _uncommitted.Clear();
-        // Outside a consumer (an HTTP request) nobody waits for the confirms: the answer does not depend on them, and a
-        // send that fails is the relay's after the lease.
-        if (Cause is not null)
+        if (!DispatchOnCommit)
             return;
         _dispatcher.DispatchInBackground(_committed.ToArray());
         _committed.Clear();
