@@ -44,6 +44,9 @@ public sealed class MessagingOptions
     /// <summary>How long inbox records (which message each consumer already handled) are kept. Must outlast any redelivery.</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>How long a saga that reached a terminal state is kept (stragglers for it are handled until then).</summary>
+    public TimeSpan FinishedSagaRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How often retention runs (inbox records, finished sagas).</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -72,6 +75,7 @@ public sealed class MessagingOptions
             RelayBatchSize = Number(nameof(RelayBatchSize), defaults.RelayBatchSize),
             MaxSendAttempts = Number(nameof(MaxSendAttempts), defaults.MaxSendAttempts),
             InboxRetention = Span(nameof(InboxRetention), defaults.InboxRetention),
+            FinishedSagaRetention = Span(nameof(FinishedSagaRetention), defaults.FinishedSagaRetention),
             RetentionInterval = Span(nameof(RetentionInterval), defaults.RetentionInterval),
             PrefetchCount = Number(nameof(PrefetchCount), defaults.PrefetchCount),
             ConcurrentMessageLimit = Number(nameof(ConcurrentMessageLimit), defaults.ConcurrentMessageLimit),

@@ -32,14 +32,18 @@ public static class OrdersModule
         marten.AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<OrderStatusRelay>(ServiceLifetime.Singleton, o => o.Name = OrderStatusRelay.SubscriptionName);
 
+    /// <summary>The checkout saga's terminal states: the order's outcome is final (operators' "stuck" view, retention).</summary>
+    static readonly string[] FinishedCheckoutStates = [nameof(CheckoutStateMachine.Completed), nameof(CheckoutStateMachine.Failed),
+        nameof(CheckoutStateMachine.Cancelled), nameof(CheckoutStateMachine.Refunded)];
+
     public static void DescribeOperations(OperationsCatalog operations) => operations
         .EventStreams<OrderDetails>("order")
-        .Saga<CheckoutState>("checkout", [nameof(CheckoutStateMachine.Completed), nameof(CheckoutStateMachine.Failed),
-            nameof(CheckoutStateMachine.Cancelled), nameof(CheckoutStateMachine.Refunded)]);
+        .Saga<CheckoutState>("checkout", FinishedCheckoutStates);
 
     public static WebApplicationBuilder AddOrders(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection(CheckoutOptions.Section));
+        builder.Services.AddFinishedSagaRetention<CheckoutState>(FinishedCheckoutStates);
         return builder;
     }
 

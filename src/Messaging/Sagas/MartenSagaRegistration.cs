@@ -22,7 +22,20 @@ public static class MartenSagaRegistration
         return configurator;
     }
 
-    /// <summary>Maps the saga document: identity is the correlation id, writes are checked with optimistic concurrency.</summary>
+    /// <summary>
+    /// Maps the saga document: identity is the correlation id, writes are checked with optimistic concurrency, and the
+    /// last-modified column is indexed for retention (<see cref="FinishedSagaRetention{TSaga}"/>).
+    /// </summary>
     public static void AddSagaDocument<TSaga>(this StoreOptions options) where TSaga : class, ISaga =>
-        options.Schema.For<TSaga>().Identity(x => x.CorrelationId).UseOptimisticConcurrency(true);
+        options.Schema.For<TSaga>().Identity(x => x.CorrelationId).UseOptimisticConcurrency(true).IndexLastModified();
+
+    /// <summary>Finished sagas of this type are removed after <see cref="MessagingOptions.FinishedSagaRetention"/>.</summary>
+    public static IServiceCollection AddFinishedSagaRetention<TSaga>(this IServiceCollection services, IReadOnlyCollection<string> terminalStates,
+        string stateField = "CurrentState")
+        where TSaga : class, ISaga
+    {
+        services.AddSingleton(new FinishedSagaStates<TSaga>(terminalStates, stateField));
+        services.AddScoped<IRetentionTask, FinishedSagaRetention<TSaga>>();
+        return services;
+    }
 }
