@@ -49,6 +49,10 @@ public static class MessagingRegistration
         var direct = context.GetRequiredService<DirectOutbox>();
         endpoint.PrefetchCount = options.PrefetchCount;
         endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+        // Messages of one correlation (one order) are consumed one after another within an instance: two at once would
+        // only make one of them lose its optimistic-concurrency check (on the saga, the order's tracking feed...) and
+        // be retried. Messages of different orders still run side by side.
+        endpoint.UsePartitioner(options.ConcurrentMessageLimit, consume => consume.CorrelationId ?? consume.MessageId ?? Guid.Empty);
 
         // Scheduling outside a unit of work — MassTransit's scheduled redelivery, after the consumer's transaction rolled
         // back — writes its row at once. A pre-pipe, so it is there before any filter that may need it.

@@ -50,15 +50,6 @@ public static class OrdersModule
     public static void AddSagas(IBusRegistrationConfigurator bus) =>
         bus.AddSagaStateMachine<CheckoutStateMachine, CheckoutState>().MartenRepository();
 
-    /// <summary>
-    /// Messages of one order are consumed one after another within an instance (partitioned by order id): two of them at
-    /// once would only make one lose its optimistic-concurrency check on the saga and be retried.
-    /// </summary>
-    public static void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint) =>
-        endpoint.UsePartitioner(SagaPartitions, context => context.CorrelationId ?? context.MessageId ?? Guid.Empty);
-
-    const int SagaPartitions = 16;
-
     public static WebApplication MapOrders(this WebApplication app)
     {
         var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization();

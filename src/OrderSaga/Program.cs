@@ -7,7 +7,7 @@ using Shop.OrderSaga;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShopDefaults("order-saga");
 builder.AddShopMarten(OrdersModule.Schema, OrdersModule.ConfigureDocuments).AddOrderDaemon();
-builder.AddShopMessaging(ServiceQueues.Orders, OrdersModule.AddSagas, OrdersModule.ConfigureEndpoint);
+builder.AddShopMessaging(ServiceQueues.Orders, OrdersModule.AddSagas);
 builder.AddOrders();
 builder.AddShopOperations(OrdersModule.DescribeOperations);
 

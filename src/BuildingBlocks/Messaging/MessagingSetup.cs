@@ -14,11 +14,10 @@ public static class MessagingSetup
     /// MassTransit over RabbitMQ on the messaging core (Shop.Messaging: one transaction per consumed message with its
     /// inbox record and outgoing messages, scheduling in the outbox, the relay, retries and redelivery). Consumers and
     /// sagas the service registers share one queue named after the service (commands are sent there, events it subscribes
-    /// to are bound to it). Call after AddShopMarten. <paramref name="configureEndpoint"/> adds what one service's endpoint
-    /// needs beyond the defaults (e.g. the order saga's partitioning by order).
+    /// to are bound to it). Call after AddShopMarten.
     /// </summary>
     public static WebApplicationBuilder AddShopMessaging(this WebApplicationBuilder builder, string serviceName,
-        Action<IBusRegistrationConfigurator> configure, Action<IReceiveEndpointConfigurator>? configureEndpoint = null)
+        Action<IBusRegistrationConfigurator> configure)
     {
         var rabbit = RabbitMqSettings.From(builder.Configuration);
         ContractConventions.UseOrderIdAsCorrelationId();
@@ -38,11 +37,7 @@ public static class MessagingSetup
 
             configure(x);
 
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
-            {
-                configureEndpoint?.Invoke(endpoint);
-                endpoint.UseTransactionalMessaging(context);
-            });
+            x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseTransactionalMessaging(context));
 
             x.UsingRabbitMq((context, cfg) =>
             {

@@ -70,6 +70,8 @@ public sealed class CartWriter(IServiceScopeFactory scopes, ILogger<CartWriter> 
     static async Task<CartWriteResult> Attempt(Guid customerId, CartPrecondition precondition, Func<CartAttempt, Task<CartDecision>> decide,
         IDocumentSession session, IServiceProvider services, int number, CancellationToken cancellationToken)
     {
+        // The reads, the decision and the write in one transaction (the decision calls nothing over the network).
+        await session.BeginTransactionAsync(cancellationToken);
         var active = await session.LoadAsync<ActiveCart>(customerId, cancellationToken);
         IEventStream<Cart>? stream = null;
         if (active is not null)

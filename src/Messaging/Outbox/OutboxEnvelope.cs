@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Serialization;
@@ -98,7 +96,7 @@ public sealed class OutboxEnvelope : OutboxMessageContext
         // A redelivery gets an id derived from what it is, so writing it twice (the process died between scheduling it
         // and acknowledging the failed copy) leaves one row.
         var redelivery = context.Headers.Get<int>(MessageHeaders.RedeliveryCount);
-        var id = redelivery is { } count ? RedeliveryId(destination, messageId, count) : context.ScheduledMessageId ?? NewId.NextGuid();
+        var id = redelivery is { } count ? NameBasedId.For($"redelivery:{destination}:{messageId:N}:{count}") : context.ScheduledMessageId ?? NewId.NextGuid();
 
         return new OutboxEnvelope
         {
@@ -126,16 +124,6 @@ public sealed class OutboxEnvelope : OutboxMessageContext
     }
 
     static IObjectDeserializer Serializer => SystemTextJsonMessageSerializer.Instance;
-
-    /// <summary>A name-based id (RFC 4122 version 5 layout): the same redelivery of the same message always gets the same id.</summary>
-    static Guid RedeliveryId(Uri destination, Guid messageId, int redelivery)
-    {
-        var hash = SHA1.HashData(Encoding.UTF8.GetBytes($"redelivery:{destination}:{messageId:N}:{redelivery}"));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
-    }
 
     /// <summary>The columns an insert writes, in <see cref="InsertValues"/> order.</summary>
     public const string InsertColumns =

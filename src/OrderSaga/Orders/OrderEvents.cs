@@ -44,6 +44,28 @@ public static class OrderStatus
     public const string Cancelled = "Cancelled";
     public const string Failed = "Failed";
     public const string Refunded = "Refunded";
+
+    /// <summary>
+    /// The status an order moves to with <paramref name="orderEvent"/>, given its status before (null: the order is new);
+    /// null when the event only adds to the order's timeline. The one definition of the order's status transitions:
+    /// <see cref="Projections.OrderDetails"/> and the status relay both follow it.
+    /// </summary>
+    public static string? After(object orderEvent, string? current) => orderEvent switch
+    {
+        OrderPlaced => Placed,
+        OrderStockReserved => StockReserved,
+        OrderPaymentCaptured { Late: false } => PaymentCaptured,
+        OrderConfirmed => Confirmed,
+        OrderCompleted => Completed,
+        OrderFailed => Failed,
+        OrderCancelled => Cancelled,
+        // Refunding a confirmed order is the order's outcome; refunds compensating a failure keep Failed/Cancelled.
+        OrderRefundIssued when current is Completed or Confirmed => Refunded,
+        _ => null,
+    };
+
+    /// <summary>Whether the status after <paramref name="orderEvent"/> depends on the status before it.</summary>
+    public static bool DependsOnCurrent(object orderEvent) => orderEvent is OrderRefundIssued;
 }
 
 public static class FailureReasons

@@ -6,30 +6,30 @@ using Contract = Shop.Contracts.Payments;
 namespace Shop.PaymentService.Payments;
 
 /// <summary>
-/// Writes a charge's outcome into the ledger and publishes the matching contract event, in the caller's unit of work.
+/// Writes a charge's outcome into the ledger (through <paramref name="append"/>) and publishes the matching contract event, in the caller's unit of work.
 /// The charge consumer, the reconciliation and the Stripe webhook all settle payments through here.
 /// </summary>
 public static class ChargeOutcomes
 {
     public record Charge(Guid OrderId, string Provider, decimal Amount, string Currency);
 
-    public static async Task Record(IEventStream<PaymentLedger> stream, Charge charge, ChargeResult result, IPublishEndpoint publish,
+    public static async Task Record(Action<object> append, Charge charge, ChargeResult result, IPublishEndpoint publish,
         CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         switch (result)
         {
             case ChargeResult.Captured captured:
-                stream.AppendOne(new PaymentCaptured(charge.OrderId, captured.PaymentId, charge.Amount, now));
+                append(new PaymentCaptured(charge.OrderId, captured.PaymentId, charge.Amount, now));
                 await publish.Publish(new Contract.PaymentCaptured(charge.OrderId, captured.PaymentId, charge.Provider, charge.Amount, charge.Currency),
                     cancellationToken);
                 break;
             case ChargeResult.Declined declined:
-                stream.AppendOne(new PaymentDeclined(charge.OrderId, declined.Reason, declined.DeclineCode, now));
+                append(new PaymentDeclined(charge.OrderId, declined.Reason, declined.DeclineCode, now));
                 await publish.Publish(new Contract.PaymentFailed(charge.OrderId, declined.Reason, declined.DeclineCode), cancellationToken);
                 break;
             case ChargeResult.Pending pending:
-                stream.AppendOne(new PaymentPending(charge.OrderId, pending.PaymentId, pending.ProviderStatus, now));
+                append(new PaymentPending(charge.OrderId, pending.PaymentId, pending.ProviderStatus, now));
                 break;
         }
     }

@@ -11,12 +11,16 @@ namespace Shop.PaymentService.Payments;
 /// </summary>
 public static class PaymentIntents
 {
-    /// <summary>Appends the intent, commits it and returns the ledger stream again, ready for the outcome.</summary>
-    public static async Task<IEventStream<PaymentLedger>> Commit(IDocumentSession session, IEventStream<PaymentLedger> stream, object intent,
+    /// <summary>
+    /// Appends the intent and commits it; returns how to append the outcome: at the version right after the intent, so
+    /// a concurrent copy of the same command that got further first makes this commit fail instead of writing twice.
+    /// </summary>
+    public static async Task<Action<object>> Commit(IDocumentSession session, IEventStream<PaymentLedger> stream, object intent,
         CancellationToken cancellationToken)
     {
         stream.AppendOne(intent);
         await session.SaveChangesAsync(cancellationToken);
-        return await session.Events.FetchForWriting<PaymentLedger>(stream.Id, cancellationToken);
+        var version = (stream.StartingVersion ?? 0) + 1;
+        return outcome => session.Events.Append(stream.Id, ++version, outcome);
     }
 }

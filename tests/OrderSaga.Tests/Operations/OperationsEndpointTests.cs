@@ -197,14 +197,17 @@ public sealed class OperationsEndpointTests(OrderSagaHostFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task A_rewound_subscription_delivers_the_same_changes_again_with_the_same_message_ids()
+    public async Task A_rewound_subscription_delivers_the_same_changes_again()
     {
         var orderId = await PlaceOrder(Guid.NewGuid(), "rewind@shop.test");
         await _host.Bus.Publish(new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15)));
         await OrderSagaHost.Eventually(async () => Changes(orderId).Count == 2, "Placed and StockReserved relayed", Patience);
         var first = Changes(orderId);
-        Assert.Equal(["Placed", "StockReserved"], first.Select(c => c.Message.Status));
-        Assert.Equal([OrderStatusRelay.MessageIdFor(orderId, 1), OrderStatusRelay.MessageIdFor(orderId, 2)], first.Select(c => c.MessageId!.Value));
+        Assert.Equal(["Placed", "StockReserved"], first.Select(c => c.Status));
+        Assert.Equal([1L, 2L], first.Select(c => c.Version));
+        // Each page's message id follows from its changes: a page read again is the same message to an inbox.
+        Assert.All(_host.StatusChanges.Where(p => p.Message.Changes.Any(c => c.OrderId == orderId)),
+            page => Assert.Equal(OrderStatusRelay.MessageIdFor(page.Message.Changes), page.MessageId));
         using var admin = Admin();
 
         var relay = (await Get(admin, "admin/subscriptions")).EnumerateArray()
@@ -220,11 +223,10 @@ public sealed class OperationsEndpointTests(OrderSagaHostFixture fixture) : ICla
             Assert.Equal(firstSequence - 1, (await rewound.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("to").GetInt64());
         }
 
-        // Delivered again, same ids and contents: an inbox on the receiving side drops them.
+        // Delivered again with the same contents (possibly cut into other pages): followers recognise them by (order, version).
         await OrderSagaHost.Eventually(async () => Changes(orderId).Count == 4, "the rewound changes re-delivered", Patience);
         var again = Changes(orderId).Skip(2).ToList();
-        Assert.Equal(first.Select(c => c.MessageId), again.Select(c => c.MessageId));
-        Assert.Equal(first.Select(c => c.Message), again.Select(c => c.Message));
+        Assert.Equal(first, again);
         Assert.Equal("event-subscription", relay.GetProperty("kind").GetString());
 
         await AssertStatus(admin, "admin/subscriptions/NoSuchRelay/rewind", HttpStatusCode.NotFound, HttpMethod.Post, new { to = 0 });
@@ -300,8 +302,8 @@ public sealed class OperationsEndpointTests(OrderSagaHostFixture fixture) : ICla
         context.Headers.Set(ActingUser.MessageIdHeader, userId.ToString());
     }
 
-    List<MassTransit.ConsumeContext<Contracts.Orders.OrderStatusChanged>> Changes(Guid orderId) =>
-        _host.StatusChanges.Where(c => c.Message.OrderId == orderId).ToList();
+    List<Contracts.Orders.OrderStatusChanged> Changes(Guid orderId) =>
+        _host.StatusChanges.SelectMany(page => page.Message.Changes).Where(c => c.OrderId == orderId).ToList();
 
     async Task<long> RelayLag(HttpClient admin) =>
         (await Get(admin, "admin/subscriptions")).EnumerateArray()

@@ -30,8 +30,8 @@ public sealed class OrderSagaHost : IAsyncLifetime
     public ConcurrentQueue<ConsumeContext<CommitStock>> CommitStock { get; } = new();
     public ConcurrentQueue<ConsumeContext<ChargePayment>> ChargePayment { get; } = new();
     public ConcurrentQueue<ConsumeContext<RefundPayment>> RefundPayment { get; } = new();
-    /// <summary>OrderStatusChanged as a subscriber of the order saga's status relay receives them.</summary>
-    public ConcurrentQueue<ConsumeContext<OrderStatusChanged>> StatusChanges { get; } = new();
+    /// <summary>Pages of status changes as a subscriber of the order saga's status relay receives them.</summary>
+    public ConcurrentQueue<ConsumeContext<OrderStatusesChanged>> StatusChanges { get; } = new();
 
     public string JwtSigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
@@ -73,7 +73,7 @@ public sealed class OrderSagaHost : IAsyncLifetime
                 e.Handler<ReleaseStock>(c => Record(ReleaseStock, c));
                 e.Handler<CommitStock>(c => Record(CommitStock, c));
             });
-            cfg.ReceiveEndpoint("order-status-watcher", e => e.Handler<OrderStatusChanged>(c => Record(StatusChanges, c)));
+            cfg.ReceiveEndpoint("order-status-watcher", e => e.Handler<OrderStatusesChanged>(c => Record(StatusChanges, c)));
             cfg.ReceiveEndpoint(ServiceQueues.Payments, e =>
             {
                 e.Handler<ChargePayment>(c => Record(ChargePayment, c));

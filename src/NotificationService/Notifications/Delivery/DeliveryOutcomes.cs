@@ -15,6 +15,30 @@ public sealed class DeliveryOutcomes(IServiceScopeFactory scopes, IOptions<Deliv
 {
     const int MaxErrorLength = 500;
 
+    /// <summary>
+    /// Records a batch's outcomes in one transaction. Should that fail (a database hiccup), each is recorded on its own,
+    /// with retries until its claim expires.
+    /// </summary>
+    public async Task RecordAllAsync(IReadOnlyList<(DeliveryClaim Claim, Exception? Failure)> delivered)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
+            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            var current = (await session.LoadManyAsync<Notification>(delivered.Select(d => d.Claim.Notification.Id))).ToDictionary(n => n.Id);
+            foreach (var (claim, failure) in delivered)
+                await Record(session, publish, current.GetValueOrDefault(claim.Notification.Id), claim, failure);
+            await session.SaveChangesAsync();
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Recording {Count} delivery outcomes together failed; recording them one by one", delivered.Count);
+            foreach (var (claim, failure) in delivered)
+                await RecordAsync(claim, failure);
+        }
+    }
+
     public async Task RecordAsync(DeliveryClaim claim, Exception? failure)
     {
         // A message that was sent but not recorded as Sent is sent again once the claim expires: keep trying to record
@@ -48,8 +72,13 @@ public sealed class DeliveryOutcomes(IServiceScopeFactory scopes, IOptions<Deliv
         var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
         // Outside a consumer the scoped publish endpoint writes outbox rows into this session: published only on commit.
         var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        await Record(session, publish, await session.LoadAsync<Notification>(claim.Notification.Id), claim, failure);
+        await session.SaveChangesAsync();
+    }
 
-        var notification = await session.LoadAsync<Notification>(claim.Notification.Id);
+    /// <summary>Stages one outcome (and the message the saga needs) in the session; the caller commits.</summary>
+    async Task Record(IDocumentSession session, IPublishEndpoint publish, Notification? notification, DeliveryClaim claim, Exception? failure)
+    {
         if (notification?.ClaimToken != claim.Token)
         {
             logger.LogWarning("{NotificationId} was claimed by another dispatcher meanwhile; its outcome is theirs to record", claim.Notification.Id);
@@ -86,7 +115,6 @@ public sealed class DeliveryOutcomes(IServiceScopeFactory scopes, IOptions<Deliv
             }
         }
         session.Update(notification);
-        await session.SaveChangesAsync();
     }
 
     static string Describe(Exception failure)

@@ -26,6 +26,40 @@ public sealed class NotificationClaims(IDocumentStore store, IOptions<DeliveryOp
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due notifications with one read and one transaction. When another dispatcher
+    /// claimed one of them meanwhile, the batch's version checks fail as a whole and each is claimed on its own instead.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryClaim>> ClaimDueAsync(int max, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var session = store.LightweightSession();
+        var due = await session.Query<Notification>()
+            .Where(n => (n.Status == NotificationStatus.Pending || n.Status == NotificationStatus.Sending) && n.NextAttemptAt <= now)
+            .OrderBy(n => n.NextAttemptAt)
+            .Take(max)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
+            return [];
+
+        var claims = due.Select(notification => Claim(session, notification, now)).ToList();
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+            return claims;
+        }
+        catch (ConcurrencyException)
+        {
+            var claimed = new List<DeliveryClaim>();
+            foreach (var notification in due)
+            {
+                if (await TryClaimAsync(notification.Id, cancellationToken) is { } claim)
+                    claimed.Add(claim);
+            }
+            return claimed;
+        }
+    }
+
     public async Task<DeliveryClaim?> TryClaimAsync(string id, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
@@ -34,10 +68,25 @@ public sealed class NotificationClaims(IDocumentStore store, IOptions<DeliveryOp
         if (notification is not { Status: NotificationStatus.Pending or NotificationStatus.Sending } || notification.NextAttemptAt > now)
             return null;
 
+        var claim = Claim(session, notification, now);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (ConcurrencyException)
+        {
+            return null; // another dispatcher claimed it first
+        }
+        return claim;
+    }
+
+    /// <summary>Stages the claim of one attempt (Sending, attempt counted, claim token, claim end in NextAttemptAt).</summary>
+    DeliveryClaim Claim(IDocumentSession session, Notification notification, DateTimeOffset now)
+    {
         if (notification.Status == NotificationStatus.Sending)
             logger.LogWarning(
                 "The claim on {NotificationId} (attempt {Attempt}) expired without an outcome; trying again. If that attempt reached the server, the recipient gets this message twice",
-                id, notification.Attempts);
+                notification.Id, notification.Attempts);
 
         var token = Guid.NewGuid();
         var expiresAt = now + options.Value.ClaimTimeout;
@@ -47,14 +96,6 @@ public sealed class NotificationClaims(IDocumentStore store, IOptions<DeliveryOp
         notification.ClaimToken = token;
         notification.NextAttemptAt = expiresAt;
         session.Update(notification);
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (ConcurrencyException)
-        {
-            return null; // another dispatcher claimed it first
-        }
         return new DeliveryClaim(notification, token, expiresAt);
     }
 }

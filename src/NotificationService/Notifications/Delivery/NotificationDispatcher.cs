@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace Shop.NotificationService.Notifications.Delivery;
 
 /// <summary>
-/// Sends due notifications: claims each (so instances never share an attempt), sends it through its channel's sender
-/// with no database transaction open, then records the outcome. Runs on every instance; they split the work.
+/// Sends due notifications: claims a batch (so instances never share an attempt), sends each through its channel's
+/// sender with no database transaction open, then records the batch's outcomes together. Runs on every instance; they
+/// split the work.
 ///
 /// Exactly once, as far as it can go: the send and the record of it cannot share a transaction. A message is sent a
 /// second time only if the SMTP server accepted it and this process then died (or could not reach PostgreSQL for the
@@ -30,16 +31,16 @@ public sealed class NotificationDispatcher(
         {
             try
             {
-                var due = await claims.DueAsync(_options.BatchSize, stoppingToken);
-                await Parallel.ForEachAsync(due,
+                // One transaction claims the batch, one records all its outcomes; only the sends are one by one.
+                var claimed = await claims.ClaimDueAsync(_options.BatchSize, stoppingToken);
+                var delivered = new (DeliveryClaim Claim, Exception? Failure)[claimed.Count];
+                await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count),
                     new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelSends, CancellationToken = stoppingToken },
-                    async (id, cancellationToken) =>
-                    {
-                        if (await claims.TryClaimAsync(id, cancellationToken) is { } claim)
-                            await DeliverAsync(claim);
-                    });
+                    async (i, _) => delivered[i] = (claimed[i], await DeliverAsync(claimed[i])));
+                if (delivered.Length > 0)
+                    await outcomes.RecordAllAsync(delivered);
                 failures = 0;
-                if (due.Count < _options.BatchSize)
+                if (claimed.Count < _options.BatchSize)
                     await signal.WaitAsync(_options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -58,8 +59,8 @@ public sealed class NotificationDispatcher(
     }
 
     // Deliberately not cancelled by shutdown: an attempt cut off mid-send is the one case that can duplicate a message.
-    // The send has its own time limit, well inside the claim.
-    async Task DeliverAsync(DeliveryClaim claim)
+    // The send has its own time limit, well inside the claim. Returns why it failed, or null once sent.
+    async Task<Exception?> DeliverAsync(DeliveryClaim claim)
     {
         var notification = claim.Notification;
         Exception? failure = null;
@@ -76,6 +77,6 @@ public sealed class NotificationDispatcher(
         {
             failure = exception;
         }
-        await outcomes.RecordAsync(claim, failure);
+        return failure;
     }
 }

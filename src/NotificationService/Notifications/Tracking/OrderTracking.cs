@@ -12,8 +12,8 @@ public record OrderTrackingEntry(string Status, long Version, DateTimeOffset At)
 
 /// <summary>
 /// The in-app channel: every status an order went through, as the customer's order-tracking feed (Id = order id).
-/// Fed by OrderStatusChanged; exactly once per change because the inbox drops a message id it has already processed
-/// (a rewound relay re-publishes old changes with their old ids).
+/// Fed by the order service's relayed pages of status changes; a change it already has (same stream version) is
+/// skipped, so a page delivered again — a redelivery, a rewound relay — adds nothing.
 /// </summary>
 public class OrderTracking
 {
@@ -21,26 +21,38 @@ public class OrderTracking
     public Guid CustomerId { get; set; }
     public string Status { get; set; } = "";
     public List<OrderTrackingEntry> History { get; set; } = [];
+
+    /// <summary>Adds the change unless it is already there; the status is the latest version's.</summary>
+    public bool Add(OrderStatusChanged change)
+    {
+        if (History.Any(h => h.Version == change.Version))
+            return false;
+        History.Add(new OrderTrackingEntry(change.Status, change.Version, change.At));
+        History.Sort((a, b) => a.Version.CompareTo(b.Version));
+        Status = History[^1].Status;
+        return true;
+    }
 }
 
-public sealed class OrderTrackingConsumer(IDocumentSession session) : IConsumer<OrderStatusChanged>
+public sealed class OrderTrackingConsumer(IDocumentSession session) : IConsumer<OrderStatusesChanged>
 {
-    public async Task Consume(ConsumeContext<OrderStatusChanged> context)
+    public async Task Consume(ConsumeContext<OrderStatusesChanged> context)
     {
-        var change = context.Message;
-        // Changes of one order can be consumed concurrently: a new feed is inserted (a second insert conflicts), an
-        // existing one updated with optimistic concurrency; the loser of a race is retried on fresh state.
-        var tracking = await session.LoadAsync<OrderTracking>(change.OrderId, context.CancellationToken);
-        if (tracking is null)
+        // One load and one write per order in the page, all in this message's one transaction. Two pages touching the
+        // same order at once conflict (optimistic concurrency) and the loser is retried on fresh state.
+        var byOrder = context.Message.Changes.GroupBy(c => c.OrderId).ToList();
+        var existing = (await session.LoadManyAsync<OrderTracking>(context.CancellationToken, byOrder.Select(g => g.Key)))
+            .ToDictionary(t => t.Id);
+        foreach (var changes in byOrder)
         {
-            tracking = new OrderTracking { Id = change.OrderId, CustomerId = change.CustomerId };
-            session.Insert(tracking);
+            var isNew = !existing.TryGetValue(changes.Key, out var tracking);
+            tracking ??= new OrderTracking { Id = changes.Key, CustomerId = changes.First().CustomerId };
+            var added = changes.Aggregate(false, (any, change) => tracking.Add(change) | any);
+            if (isNew)
+                session.Insert(tracking);
+            else if (added)
+                session.Update(tracking);
         }
-        else
-            session.Update(tracking);
-        tracking.History.Add(new OrderTrackingEntry(change.Status, change.Version, change.At));
-        tracking.History.Sort((a, b) => a.Version.CompareTo(b.Version));
-        tracking.Status = tracking.History[^1].Status;
     }
 }
 

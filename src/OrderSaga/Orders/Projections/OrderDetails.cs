@@ -87,9 +87,8 @@ public partial class OrderDetails
     public void Apply(OrderRefundIssued e)
     {
         Payment = Payment with { Refunded = (Payment.Refunded ?? 0) + e.Amount };
-        // Refunding a confirmed order is the order's outcome; refunds compensating a failure keep Failed/Cancelled.
-        if (Status is OrderStatus.Completed or OrderStatus.Confirmed)
-            Move(OrderStatus.Refunded, e.At, $"{e.Amount} {Currency}");
+        if (OrderStatus.After(e, Status) is { } status)
+            Move(status, e.At, $"{e.Amount} {Currency}");
         else
             Note("RefundIssued", e.At, $"{e.Amount} {Currency}");
     }

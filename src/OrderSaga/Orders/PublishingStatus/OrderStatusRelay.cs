@@ -1,24 +1,25 @@
-using System.Security.Cryptography;
-using System.Text;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
+using Shop.Contracts.Orders;
 using Shop.Messaging;
 using Shop.Messaging.Outbox;
-using Shop.Contracts.Orders;
 using Shop.OrderSaga.Orders.Projections;
 
 namespace Shop.OrderSaga.Orders.PublishingStatus;
 
 /// <summary>
-/// A Marten event subscription over the order streams that publishes <see cref="OrderStatusChanged"/> for every event
-/// that moves an order to another status. The messages go into the bus outbox through the daemon's own unit of work,
-/// so they commit atomically with the subscription's checkpoint and reach RabbitMQ through the outbox relay (publisher
-/// confirms). Each message's id is derived from (order, stream version): after a rewind the same changes are published
-/// again with the same ids, and the receivers' inboxes drop the ones they already processed.
+/// A Marten event subscription over the order streams that publishes the status changes of each page of events it
+/// reads as one <see cref="OrderStatusesChanged"/> (every event that moves an order to another status, by
+/// <see cref="OrderStatus.After"/>). The message goes into the outbox through the daemon's own unit of work, so it
+/// commits atomically with the subscription's checkpoint and reaches RabbitMQ through the outbox relay.
+/// <para>
+/// Cost per page, not per change: the statuses follow from the events themselves; the only reads are the customers
+/// of orders placed before the page (one query) and, rarely, the status before a refund that starts a page.
+/// </para>
 /// </summary>
 public sealed class OrderStatusRelay(IBus bus, MessagingTables tables, IServiceProvider provider) : SubscriptionBase
 {
@@ -27,33 +28,48 @@ public sealed class OrderStatusRelay(IBus bus, MessagingTables tables, IServiceP
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations,
         CancellationToken cancellationToken)
     {
-        var outbox = new OperationsOutbox(bus, operations, tables, provider);
-        foreach (var stream in page.Events.GroupBy(e => e.StreamId))
+        var changes = new List<OrderStatusChanged>();
+        var streams = page.Events.GroupBy(e => e.StreamId).ToList();
+        var customers = await CustomersOf(streams.Select(s => s.Key).ToList(), page.Events, operations, cancellationToken);
+        foreach (var stream in streams)
         {
-            var first = stream.Min(e => e.Version);
-            var previous = first > 1
-                ? (await operations.Events.AggregateStreamAsync<OrderDetails>(stream.Key, first - 1, token: cancellationToken))?.Status
-                : null;
+            string? status = null;
+            var known = false;
             foreach (var e in stream.OrderBy(e => e.Version))
             {
-                var order = await operations.Events.AggregateStreamAsync<OrderDetails>(stream.Key, e.Version, token: cancellationToken);
-                if (order is null || order.Status == previous)
+                if (!known && e.Version > 1 && OrderStatus.DependsOnCurrent(e.Data))
+                    status = (await operations.Events.AggregateStreamAsync<OrderDetails>(stream.Key, e.Version - 1, token: cancellationToken))?.Status;
+                known = true;
+                if (OrderStatus.After(e.Data, status) is not { } next || !customers.TryGetValue(stream.Key, out var customerId))
                     continue;
-                await outbox.Publish(new OrderStatusChanged(order.Id, order.CustomerId, order.Status, previous, e.Version, e.Timestamp),
-                    MessageIdFor(stream.Key, e.Version), cancellationToken);
-                previous = order.Status;
+                changes.Add(new OrderStatusChanged(stream.Key, customerId, next, e.Version, e.Timestamp));
+                status = next;
             }
         }
+
+        if (changes.Count > 0)
+            await new OperationsOutbox(bus, operations, tables, provider)
+                .Publish(new OrderStatusesChanged(changes), MessageIdFor(changes), cancellationToken);
         return NullChangeListener.Instance;
     }
 
-    /// <summary>A name-based (RFC 4122 version 5 style) id: the same order and version always give the same message id.</summary>
-    public static Guid MessageIdFor(Guid orderId, long version)
+    /// <summary>Each order's customer, from its OrderPlaced: in the page, or read once for all orders placed before it.</summary>
+    static async Task<Dictionary<Guid, Guid>> CustomersOf(List<Guid> orders, IReadOnlyList<IEvent> events, IDocumentOperations operations,
+        CancellationToken cancellationToken)
     {
-        var hash = SHA1.HashData(Encoding.UTF8.GetBytes($"order-status:{orderId:N}:{version}"));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
+        var customers = events.Select(e => e.Data).OfType<OrderPlaced>().ToDictionary(p => p.OrderId, p => p.CustomerId);
+        var missing = orders.Where(id => !customers.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            var placed = await operations.Events.QueryRawEventDataOnly<OrderPlaced>().Where(p => missing.Contains(p.OrderId))
+                .ToListAsync(cancellationToken);
+            foreach (var order in placed)
+                customers[order.OrderId] = order.CustomerId;
+        }
+        return customers;
     }
+
+    /// <summary>The same changes always give the same message id (a page read again is recognised by inboxes).</summary>
+    public static Guid MessageIdFor(IEnumerable<OrderStatusChanged> changes) =>
+        NameBasedId.For($"order-statuses:{string.Join(";", changes.Select(c => $"{c.OrderId:N}:{c.Version}"))}");
 }

@@ -34,8 +34,9 @@ public sealed class ChargePaymentConsumer(IDocumentSession session, IPaymentProv
             return; // Already pending at the provider; its answer is on the way.
 
         var isToken = PaymentMethodToken.IsToken(command.PaymentMethod);
+        Action<object> append = stream.AppendOne;
         if (ledger is null)
-            stream = await PaymentIntents.Commit(session, stream, new PaymentRequested(command.OrderId, command.CustomerId, command.Amount,
+            append = await PaymentIntents.Commit(session, stream, new PaymentRequested(command.OrderId, command.CustomerId, command.Amount,
                 command.Currency, isToken ? command.PaymentMethod : PaymentMethodToken.Rejected, provider.Name, DateTimeOffset.UtcNow),
                 context.CancellationToken);
 
@@ -44,7 +45,7 @@ public sealed class ChargePaymentConsumer(IDocumentSession session, IPaymentProv
                 IdempotencyKeys.Charge(command.OrderId)), context.CancellationToken)
             : new ChargeResult.Declined("The payment method is not a payment method token.", "invalid_payment_method");
 
-        await ChargeOutcomes.Record(stream, new ChargeOutcomes.Charge(command.OrderId, provider.Name, command.Amount, command.Currency), result,
+        await ChargeOutcomes.Record(append, new ChargeOutcomes.Charge(command.OrderId, provider.Name, command.Amount, command.Currency), result,
             context, context.CancellationToken);
         if (result is ChargeResult.Pending)
             await ReconcilePaymentConsumer.Schedule(context, command.OrderId, 1, reconciliation.Value);

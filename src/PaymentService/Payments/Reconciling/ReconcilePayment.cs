@@ -48,7 +48,7 @@ public sealed class ReconcilePaymentConsumer(IDocumentSession session, IPaymentP
         }
 
         logger.LogInformation("Reconciled the pending payment of order {OrderId}: {Outcome}", message.OrderId, result.GetType().Name);
-        await ChargeOutcomes.Record(stream, ChargeOutcomes.Of(ledger), result, context, context.CancellationToken);
+        await ChargeOutcomes.Record(stream.AppendOne, ChargeOutcomes.Of(ledger), result, context, context.CancellationToken);
     }
 
     public static Task Schedule(ConsumeContext context, Guid orderId, int attempt, ReconciliationOptions options) =>

@@ -37,18 +37,18 @@ public sealed class RefundPaymentConsumer(IDocumentSession session, IPaymentProv
             return; // Everything left is already being refunded; the provider's answer settles it.
 
         var now = DateTimeOffset.UtcNow;
-        stream = await PaymentIntents.Commit(session, stream, new RefundRequested(command.OrderId, amount, command.Reason, now), context.CancellationToken);
+        var append = await PaymentIntents.Commit(session, stream, new RefundRequested(command.OrderId, amount, command.Reason, now), context.CancellationToken);
         var result = await provider.RefundAsync(new RefundRequest(command.OrderId, ledger.PaymentId!, amount, ledger.Currency,
             IdempotencyKeys.Refund(command.OrderId, ledger.RefundIds.Count + ledger.PendingRefunds.Count + 1)), context.CancellationToken);
 
         switch (result)
         {
             case RefundResult.Refunded refunded:
-                stream.AppendOne(new PaymentRefunded(command.OrderId, refunded.RefundId, amount, now));
+                append(new PaymentRefunded(command.OrderId, refunded.RefundId, amount, now));
                 await context.Publish(new Contract.PaymentRefunded(command.OrderId, refunded.RefundId, amount, ledger.Currency));
                 break;
             case RefundResult.Pending pending:
-                stream.AppendOne(new RefundPending(command.OrderId, pending.RefundId, amount, now));
+                append(new RefundPending(command.OrderId, pending.RefundId, amount, now));
                 break;
             case RefundResult.Failed failed:
                 await context.Publish(new Contract.RefundFailed(command.OrderId, failed.Reason));

@@ -116,7 +116,7 @@ public static class StripeWebhookEndpoint
         var result = StripePaymentProvider.FromIntent(intent);
         if (result is ChargeResult.Pending)
             return (orderId, "ignored: still pending");
-        await ChargeOutcomes.Record(stream, ChargeOutcomes.Of(ledger), result, publish, cancellationToken);
+        await ChargeOutcomes.Record(stream.AppendOne, ChargeOutcomes.Of(ledger), result, publish, cancellationToken);
         return (orderId, result is ChargeResult.Captured ? "captured" : "declined");
     }
 
