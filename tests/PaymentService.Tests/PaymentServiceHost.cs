@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Shop.Messaging;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
@@ -154,20 +155,19 @@ public sealed class PaymentServiceHost(bool stripe, TimeSpan reconcileAfter) : I
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "select count(*) from payments.mt_doc_inboxstate where data->>'ConsumerType' like @name", connection);
+            "select count(*) from payments.inbox where consumer like @name", connection);
         command.Parameters.AddWithValue("name", $"%{consumerName}%");
         return Convert.ToInt32(await command.ExecuteScalarAsync());
     }
 
-    /// <summary>How often the payment service's inbox saw a message (1 = once; 2 = the redelivery was recognised).</summary>
-    public async Task<int> TimesReceived(Guid messageId)
+    /// <summary>Copies of already handled messages the payment service's inbox dropped since it started (GET /admin/messaging).</summary>
+    public async Task<long> DuplicatesDropped()
     {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select coalesce(sum((data->>'ReceiveCount')::int), 0) from payments.mt_doc_inboxstate where data->>'MessageId' = @id", connection);
-        command.Parameters.AddWithValue("id", messageId.ToString());
-        return Convert.ToInt32(await command.ExecuteScalarAsync());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "admin/messaging");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(_jwtKey, Guid.NewGuid(), "ops@shop.test", ShopRoles.Admin));
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicatesDropped").GetInt64();
     }
 
     public async Task WaitUntil(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)

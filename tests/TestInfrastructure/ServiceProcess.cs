@@ -34,6 +34,8 @@ public sealed class ServiceProcess(string name, string dllPath, int port, IReadO
         info.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Format"] = "text";
+        // As ./shop runs them: no watching of the content root for configuration files the services do not have.
+        info.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
         foreach (var (key, value) in environment)
             info.Environment[key] = value;
 

@@ -109,8 +109,6 @@ public class ShopCluster : IAsyncDisposable
             ["Services__Notifications"] = $"http://127.0.0.1:{ports["notifications"][0]}",
             // No SMTP server in these runs: NotificationService writes its email as .eml files beside the logs.
             ["Notifications__Email__PickupDirectory"] = Path.Combine(LogDirectory, "mail"),
-            // As ./shop runs them: no watching of the content root for configuration files the services do not have.
-            ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false",
         };
         // The gateway's per-address and per-user limits are made for a public shop; test suites sign up and poll for many
         // customers from 127.0.0.1 within seconds. Settings (applied below) can set them again, as Gateway.Tests does.

@@ -108,16 +108,18 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
         var retriesBefore = retryLog.RetriesByException.Values.Sum();
 
         const int updates = 5;
-        // Hold the saga's row: every consumer reads the same version and then queues behind this lock, so when it is
-        // released exactly one write wins and the others fail their version check.
+        // Messages of one order are consumed one after another (partitioned by order), so the conflict comes from
+        // outside: hold the saga's row, let the first message read it and queue behind the lock, and change the row's
+        // version underneath before letting go. That message's version check fails; it is retried on fresh state.
         await using (var blocker = new NpgsqlConnection(_host.ConnectionString))
         {
             await blocker.OpenAsync();
             await using var transaction = await blocker.BeginTransactionAsync();
-            await using (var lockRow = new NpgsqlCommand("select 1 from orders.mt_doc_checkoutstate where id = @id for update", blocker, transaction))
+            await using (var lockRow = new NpgsqlCommand(
+                             "update orders.mt_doc_checkoutstate set mt_version = gen_random_uuid() where id = @id", blocker, transaction))
             {
                 lockRow.Parameters.AddWithValue("id", orderId);
-                await lockRow.ExecuteScalarAsync();
+                Assert.Equal(1, await lockRow.ExecuteNonQueryAsync());
             }
             for (var i = 0; i < updates; i++)
                 await _host.Bus.Publish(new CustomerNotificationFailed(orderId, $"Kind{i}", "email", "SMTP down", DateTimeOffset.UtcNow));

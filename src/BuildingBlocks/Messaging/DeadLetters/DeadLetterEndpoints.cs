@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Npgsql;
 using Shop.BuildingBlocks.Security;
+using Shop.Messaging;
 using Shop.Messaging.Errors;
+using Shop.Messaging.Outbox;
 
 namespace Shop.BuildingBlocks.Messaging.DeadLetters;
 
@@ -23,7 +26,8 @@ public static class DeadLetterEndpoints
     const int MaxListed = 200;
 
     /// <summary>Admin-only: GET /admin/errors lists dead letters and dead outbox rows, POST /admin/errors/redrive sends them
-    /// back (reached through the gateway as /api/admin/{service}/errors).</summary>
+    /// back, GET /admin/messaging shows this instance's messaging figures (reached through the gateway as
+    /// /api/admin/{service}/...).</summary>
     public static IEndpointRouteBuilder MapDeadLetters(this IEndpointRouteBuilder app)
     {
         var errors = app.MapGroup("/admin/errors").WithTags("Operations").RequireAuthorization(ShopPolicies.Admin);
@@ -41,6 +45,10 @@ public static class DeadLetterEndpoints
             var rows = await outbox.Redrive(request?.MessageIds, cancellationToken);
             return TypedResults.Ok(new ErrorsRedriveResult(broker.Redriven, broker.Kept, broker.Errors, rows));
         });
+        app.MapGet("/admin/messaging", async Task<Ok<MessagingStatus>> (MessagingCounters counters, OutboxRelay relay, NpgsqlDataSource database,
+                MessagingTables tables, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await MessagingStatus.Read(counters, relay, database, tables, cancellationToken)))
+            .WithTags("Operations").RequireAuthorization(ShopPolicies.Admin);
         return app;
     }
 }
