@@ -80,7 +80,7 @@ public class ShopCluster : IAsyncDisposable
             _services[name] = instances;
         }
 
-        // The first instance of each service creates its schema; the others start once it is ready (RECIPES.md: concurrent
+        // The first instance of each service creates its schema; the others start once it is ready (docs/DEPENDENCIES.md: concurrent
         // schema creation by two nodes can collide).
         foreach (var (name, _) in started)
             _services[name][0].Start();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
@@ -5,14 +6,30 @@ using MimeKit;
 
 namespace Shop.NotificationService.Notifications.Delivery.Email;
 
-/// <summary>Sends email over SMTP with MailKit: one connection per message, TLS and credentials from configuration.</summary>
-public sealed class SmtpEmailSender(IOptions<SmtpOptions> smtp, IOptions<EmailOptions> email, ILogger<SmtpEmailSender> logger) : INotificationSender
+/// <summary>
+/// Sends email over SMTP with MailKit, TLS and credentials from configuration. Connections are kept open between
+/// messages (at most one per parallel send): connecting, the greeting, EHLO, TLS and login cost both sides far more than
+/// the message itself. A kept connection is checked with NOOP before it carries another message (the server may have
+/// closed it meanwhile: better to find out before a message depends on it); one that has carried
+/// <see cref="MessagesPerConnection"/> messages is closed (servers limit that too).
+/// </summary>
+public sealed class SmtpEmailSender(IOptions<SmtpOptions> smtp, IOptions<EmailOptions> email, ILogger<SmtpEmailSender> logger)
+    : INotificationSender, IAsyncDisposable
 {
+    const int MessagesPerConnection = 100;
+
+    readonly ConcurrentBag<Connection> _idle = [];
+
     public string Channel => NotificationChannels.Email;
+
+    sealed class Connection(SmtpClient client)
+    {
+        public SmtpClient Client { get; } = client;
+        public int Sent { get; set; }
+    }
 
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
     {
-        var options = smtp.Value;
         MimeMessage message;
         try
         {
@@ -23,29 +40,90 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> smtp, IOptions<EmailOp
             throw new PermanentDeliveryException($"Not a valid email address: {exception.Message}", exception);
         }
 
-        using var client = new SmtpClient();
-        client.Timeout = (int)options.Timeout.TotalMilliseconds;
-        await client.ConnectAsync(options.Host!, options.Port, options.Security, cancellationToken);
-        if (!string.IsNullOrEmpty(options.Username))
-            await client.AuthenticateAsync(options.Username, options.Password ?? "", cancellationToken);
+        var connection = await RentAsync(cancellationToken);
         try
         {
-            await client.SendAsync(message, cancellationToken);
+            await connection.Client.SendAsync(message, cancellationToken);
         }
         catch (SmtpCommandException exception) when ((int)exception.StatusCode >= 500
                                                      && exception.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted)
         {
+            // A refusal of this message, not of the connection: the connection stays usable.
+            Return(connection);
             throw new PermanentDeliveryException($"The SMTP server refused the message: {(int)exception.StatusCode} {exception.Message}", exception);
         }
+        catch
+        {
+            await CloseAsync(connection);
+            throw;
+        }
+        connection.Sent++;
+        // Accepted: whatever happens to the connection now must not turn the delivery into a failure.
+        if (connection.Sent >= MessagesPerConnection)
+            await CloseAsync(connection);
+        else
+            Return(connection);
+    }
 
-        // Accepted: whatever QUIT does now must not turn the delivery into a failure (and a retry into a duplicate).
+    async Task<Connection> RentAsync(CancellationToken cancellationToken)
+    {
+        while (_idle.TryTake(out var connection))
+        {
+            try
+            {
+                if (connection.Client.IsConnected)
+                {
+                    await connection.Client.NoOpAsync(cancellationToken);
+                    return connection;
+                }
+            }
+            catch (Exception exception) when (exception is IOException or ServiceNotConnectedException or ProtocolException or SmtpCommandException)
+            {
+                logger.LogDebug(exception, "An idle SMTP connection was gone; opening another");
+            }
+            await CloseAsync(connection);
+        }
+        return new Connection(await ConnectAsync(cancellationToken));
+    }
+
+    async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var options = smtp.Value;
+        var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
         try
         {
-            await client.DisconnectAsync(true, CancellationToken.None);
+            await client.ConnectAsync(options.Host!, options.Port, options.Security, cancellationToken);
+            if (!string.IsNullOrEmpty(options.Username))
+                await client.AuthenticateAsync(options.Username, options.Password ?? "", cancellationToken);
+            return client;
         }
-        catch (Exception exception) when (exception is IOException or ServiceNotConnectedException or ProtocolException or OperationCanceledException)
+        catch
         {
-            logger.LogDebug(exception, "Disconnecting from the SMTP server after a successful send failed");
+            client.Dispose();
+            throw;
         }
+    }
+
+    void Return(Connection connection) => _idle.Add(connection);
+
+    async Task CloseAsync(Connection connection)
+    {
+        try
+        {
+            if (connection.Client.IsConnected)
+                await connection.Client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is IOException or ServiceNotConnectedException or ProtocolException or OperationCanceledException
+                                              or SmtpCommandException)
+        {
+            logger.LogDebug(exception, "Closing an SMTP connection failed");
+        }
+        connection.Client.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_idle.TryTake(out var connection))
+            await CloseAsync(connection);
     }
 }
