@@ -11,9 +11,11 @@ namespace Shop.BuildingBlocks.Observability;
 public static class TelemetrySetup
 {
     /// <summary>
-    /// Structured JSON logs on stdout (./shop writes one file per service) and OpenTelemetry tracing across ASP.NET Core,
-    /// HttpClient, MassTransit, Marten and Npgsql. Traces are exported over OTLP only when an endpoint is configured
-    /// (Otel:Endpoint or the standard OTEL_EXPORTER_OTLP_ENDPOINT).
+    /// Structured JSON logs on stdout (./shop writes one file per service) and, when an OTLP endpoint is configured
+    /// (Otel:Endpoint or the standard OTEL_EXPORTER_OTLP_ENDPOINT), OpenTelemetry tracing across ASP.NET Core,
+    /// HttpClient, MassTransit, Marten and Npgsql, exported there. Without an endpoint nothing would read the spans, and
+    /// recording them (every request, proxied call and SQL command, with their tags) cost the read path measurable CPU
+    /// (docs/PERFORMANCE.md, Read path).
     /// </summary>
     public static WebApplicationBuilder AddShopTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
@@ -33,6 +35,8 @@ public static class TelemetrySetup
             });
 
         var endpoint = builder.Configuration["Otel:Endpoint"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (string.IsNullOrWhiteSpace(endpoint))
+            return builder;
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing =>
@@ -42,9 +46,8 @@ public static class TelemetrySetup
                     .AddHttpClientInstrumentation()
                     .AddSource("MassTransit")
                     .AddSource("Marten")
-                    .AddNpgsql();
-                if (!string.IsNullOrWhiteSpace(endpoint))
-                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
+                    .AddNpgsql()
+                    .AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
             });
         return builder;
     }
