@@ -67,7 +67,7 @@ public sealed class ProductCatalog(ShopDatabase database, IDocumentStore store)
         await reader.NextResultAsync(cancellationToken);
         var items = new List<ProductResponse>(search.PageSize);
         while (await reader.ReadAsync(cancellationToken))
-            items.Add(ProductResponse.From(_serializer.FromJson<Product>(reader, 0), reader.GetInt32(1)));
+            items.Add(Read(reader));
         return new ProductPage(items, total, search.Page, search.PageSize, exact);
     }
 
@@ -78,7 +78,16 @@ public sealed class ProductCatalog(ShopDatabase database, IDocumentStore store)
             $"select p.data, {Available} from {_products} p left join {_stock} s on s.id = p.id where p.id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Uuid });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ProductResponse.From(_serializer.FromJson<Product>(reader, 0), reader.GetInt32(1)) : null;
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>A row of (product JSON, available); the JSON's stream is closed before the next column is read.</summary>
+    ProductResponse Read(NpgsqlDataReader reader)
+    {
+        Product product;
+        using (var json = reader.GetStream(0))
+            product = _serializer.FromJson<Product>(json);
+        return ProductResponse.From(product, reader.GetInt32(1));
     }
 
     /// <summary>Available units from the stock document; a product without one has none.</summary>
