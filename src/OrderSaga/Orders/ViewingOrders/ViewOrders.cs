@@ -31,13 +31,17 @@ public static class ViewOrdersEndpoint
         return TypedResults.Ok<IReadOnlyList<OrderListItem>>(orders.Select(o => new OrderListItem(o.Id, o.Status, o.Total, o.Currency, o.CreatedAt)).ToList());
     }
 
-    /// <summary>The owner or an admin sees the order; anyone else gets the same 404 as for a missing order.</summary>
-    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> One(Guid id, ClaimsPrincipal user, IQuerySession session,
+    /// <summary>
+    /// The owner or an admin sees the order; anyone else gets the same 404 as for a missing order. One query: the
+    /// OrderDetails read model by id. Private and changing while checkout runs: no cache may keep it.
+    /// </summary>
+    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> One(Guid id, HttpContext http, ClaimsPrincipal user, IQuerySession session,
         CancellationToken cancellationToken)
     {
         var order = await session.LoadAsync<OrderDetails>(id, cancellationToken);
         if (order is null || (order.CustomerId != user.GetUserId() && !user.IsAdmin()))
             return Problems.NotFound("The order");
+        http.Response.Headers.CacheControl = "private, no-store";
         return TypedResults.Ok(OrderResponse.From(order));
     }
 }
