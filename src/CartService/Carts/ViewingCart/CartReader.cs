@@ -38,8 +38,12 @@ public sealed class CartReader(ShopDatabase database, IDocumentStore store)
 
     async Task<CartWithProducts?> ReadAsync(string sql, Guid id, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(sql);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Uuid });
+        // Planning the join cost PostgreSQL more than running it. A prepared statement lives as long as the pooled
+        // connection: only the first use on each connection prepares, every later Prepare finds it and sends nothing.
+        await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;

@@ -74,9 +74,12 @@ public sealed class ProductCatalog(ShopDatabase database, IDocumentStore store)
     /// <summary>The product with its available stock, or null when there is no such product.</summary>
     public async Task<ProductResponse?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(
-            $"select p.data, {Available} from {_products} p left join {_stock} s on s.id = p.id where p.id = $1");
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"select p.data, {Available} from {_products} p left join {_stock} s on s.id = p.id where p.id = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Uuid });
+        // Prepared once per pooled connection (later calls send nothing): a product miss is then one cheap round trip.
+        await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
