@@ -66,6 +66,8 @@ public sealed class Benchmark(BenchmarkSettings settings)
     async Task<BenchmarkResult> MeasureAsync(DateTimeOffset started, Stopwatch clock, CancellationToken cancellationToken)
     {
         using var http = new ShopHttp(settings.Gateway);
+        var directs = settings.Direct.ToDictionary(d => d.Key, d => new ShopHttp(d.Value, tokens: http));
+        using var closeDirects = new DisposeAll(directs.Values);
         await EnsureSystemAnswersAsync(http, cancellationToken);
         var cpu = ProcessCpu.Of(settings.SystemState);
         using var rabbit = new RabbitManagement(settings.RabbitMqManagement, settings.RabbitMq);
@@ -93,8 +95,14 @@ public sealed class Benchmark(BenchmarkSettings settings)
                 await SetUpAsync(progress, http, workload, tracker, cancellationToken);
                 PhaseEnded("setUp");
                 foreach (var target in workload.ReadTargets())
+                {
                     reads.Add(await Timed(progress, $"Read path: {target.Name}", settings.ReadLength,
-                        report => ClosedLoop.RunAsync(http, target, settings.Connections, settings.ReadLength, report, cancellationToken)));
+                        report => ClosedLoop.RunAsync(http, target, ReadVia.Gateway, settings.Connections, settings.ReadLength, report, cancellationToken)));
+                    // The same requests on the service's own port: the difference is what the gateway costs.
+                    if (directs.TryGetValue(target.Service, out var direct))
+                        reads.Add(await Timed(progress, $"Read path: {target.Name}, direct to {target.Service}", settings.ReadLength,
+                            report => ClosedLoop.RunAsync(direct, target, ReadVia.Direct, settings.Connections, settings.ReadLength, report, cancellationToken)));
+                }
                 PhaseEnded("read");
                 limits = await MeasureLimitsAsync(progress, http, cancellationToken);
                 PhaseEnded("limits");
@@ -119,7 +127,7 @@ public sealed class Benchmark(BenchmarkSettings settings)
                 PhaseEnded("write");
             });
 
-        var catalog = reads.FirstOrDefault(r => r.Name == Workload.CatalogPage);
+        var catalog = reads.FirstOrDefault(r => r.Name == Workload.CatalogPage && r.Via == ReadVia.Gateway);
         var headline = new HeadlineResult(
             steps.Where(s => s.MeetsTarget).Select(s => (double?)s.Rate).Max(),
             $"checkout→terminal p99 < {settings.LatencyTarget.TotalMilliseconds:0} ms, backlog drained, every arrival sent and accepted, no order failed",
@@ -130,7 +138,8 @@ public sealed class Benchmark(BenchmarkSettings settings)
             Math.Round(clock.Elapsed.TotalSeconds, 1), MachineInfo.Current(),
             new RunSettings(settings.Gateway.ToString(), settings.Rates, settings.StepLength.TotalSeconds, settings.Warmup.TotalSeconds,
                 settings.DrainBound.TotalSeconds, settings.Settle.TotalSeconds, settings.ReadLength.TotalSeconds, settings.LimitLength.TotalSeconds,
-                settings.Connections, settings.LimitClients, settings.CustomersPerRate, settings.LatencyTarget.TotalMilliseconds),
+                settings.Connections, settings.LimitClients, settings.CustomersPerRate, settings.LatencyTarget.TotalMilliseconds,
+                settings.Direct.ToDictionary(d => d.Key, d => d.Value.ToString())),
             phases, limits!, reads, idle!, steps, headline, _problems);
     }
 
@@ -183,7 +192,7 @@ public sealed class Benchmark(BenchmarkSettings settings)
         var roundTrips = await Timed(progress, $"Limit: RabbitMQ publish→consume round trips ({clients} publishers, confirms)", settings.LimitLength,
             _ => RabbitRoundTripLimit.MeasureAsync(settings.RabbitMq, clients, settings.LimitLength, cancellationToken));
         var health = await Timed(progress, $"Limit: gateway /health/live ({settings.Connections} connections)", settings.LimitLength,
-            report => ClosedLoop.RunAsync(http, new ReadTarget("health", "/health/live", _ => ("health/live", null)), settings.Connections,
+            report => ClosedLoop.RunAsync(http, new ReadTarget("health", "/health/live", "gateway", _ => ("health/live", null)), ReadVia.Gateway, settings.Connections,
                 settings.LimitLength, report, cancellationToken));
         return new LimitsResult(clients, Math.Round(commits, 1), roundTrips.RoundTripsPerSecond, roundTrips.P50Ms, health);
     }
@@ -230,7 +239,7 @@ public sealed class Benchmark(BenchmarkSettings settings)
         if (limits.PostgresInsertCommitsPerSecond <= 0 || limits.RabbitRoundTripsPerSecond <= 0 || limits.Health.Requests == 0)
             _problems.Add("a machine limit measured nothing");
         foreach (var read in reads.Where(r => r.Requests == 0 || r.Errors > 0))
-            _problems.Add($"read path '{read.Name}': {read.Requests} answered, {read.Errors} errors");
+            _problems.Add($"read path '{read.Name}' ({read.Via}): {read.Requests} answered, {read.Errors} errors");
         foreach (var step in steps.Where(s => s.Counts.Completed == 0))
             _problems.Add($"the {step.Rate} orders/s step completed no order");
         foreach (var step in steps)
@@ -250,5 +259,21 @@ public sealed class Benchmark(BenchmarkSettings settings)
         var schema = JsonSchemaExporter.GetJsonSchemaAsNode(Json, typeof(BenchmarkResult), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
         await File.WriteAllTextAsync(Path.Combine(settings.ResultsDirectory, "schema.json"), schema.ToJsonString(Json), cancellationToken);
         return stem + ".json";
+    }
+}
+
+/// <summary>How a read-path measurement reached the service.</summary>
+public static class ReadVia
+{
+    public const string Gateway = "gateway";
+    public const string Direct = "direct";
+}
+
+sealed class DisposeAll(IEnumerable<IDisposable> disposables) : IDisposable
+{
+    public void Dispose()
+    {
+        foreach (var disposable in disposables)
+            disposable.Dispose();
     }
 }

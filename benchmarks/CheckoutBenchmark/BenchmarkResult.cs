@@ -8,7 +8,7 @@ public sealed record BenchmarkResult(
     RunSettings Settings, IReadOnlyDictionary<string, double> PhaseSeconds, LimitsResult Limits, IReadOnlyList<ReadResult> Read, IdleResult Idle, IReadOnlyList<StepResult> Steps,
     HeadlineResult Headline, IReadOnlyList<string> Problems)
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 }
 
 public sealed record MachineInfo(int Cores, string Cpu, double MemoryGiB, string Kernel)
@@ -26,7 +26,8 @@ public sealed record MachineInfo(int Cores, string Cpu, double MemoryGiB, string
 
 public sealed record RunSettings(
     string Gateway, IReadOnlyList<double> Rates, double StepSeconds, double WarmupSeconds, double DrainBoundSeconds, double SettleSeconds,
-    double ReadSeconds, double LimitSeconds, int Connections, int LimitClients, double CustomersPerRate, double LatencyTargetMs);
+    double ReadSeconds, double LimitSeconds, int Connections, int LimitClients, double CustomersPerRate, double LatencyTargetMs,
+    IReadOnlyDictionary<string, string> Direct);
 
 /// <param name="PostgresInsertCommitsPerSecond">pgbench, one-row insert transactions, <paramref name="LimitClients"/> clients</param>
 /// <param name="RabbitRoundTripsPerSecond">publish (confirmed, persistent) -> consume (acked), <paramref name="LimitClients"/> publishers</param>
@@ -34,11 +35,12 @@ public sealed record RunSettings(
 public sealed record LimitsResult(
     int LimitClients, double PostgresInsertCommitsPerSecond, double RabbitRoundTripsPerSecond, double RabbitRoundTripP50Ms, ReadResult Health);
 
+/// <param name="Via">"gateway" (the public path) or "direct" (the same request sent to the service's own port, no gateway)</param>
 /// <param name="Requests">successful answers in the measured part (the first tenth is left out)</param>
 /// <param name="Errors">error statuses, timeouts and broken connections, over the whole time</param>
 /// <param name="RequestsPerSecond">successful answers per second</param>
 public sealed record ReadResult(
-    string Name, string Route, int Connections, double Seconds, long Requests, long Errors, double RequestsPerSecond, double? P50Ms, double? P99Ms);
+    string Name, string Route, string Via, int Connections, double Seconds, long Requests, long Errors, double RequestsPerSecond, double? P50Ms, double? P99Ms);
 
 /// <summary>The system doing nothing but its own polling, just before the write steps.</summary>
 public sealed record IdleResult(double Seconds, double TransactionsPerSecond, double MachineCpuShare, IReadOnlyDictionary<string, double> CpuSecondsPerSecond);

@@ -18,6 +18,12 @@ public sealed record BenchmarkSettings
 
     public required Uri RabbitMqManagement { get; init; }
 
+    /// <summary>
+    /// Base URLs of services by ./shop name (inventory, cart, orders): each read is also measured there, without the
+    /// gateway. Empty: gateway only.
+    /// </summary>
+    public IReadOnlyDictionary<string, Uri> Direct { get; init; } = new Dictionary<string, Uri>();
+
     /// <summary>PostgreSQL's bin folder, where pgbench is.</summary>
     public required string PostgresBin { get; init; }
 

@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace Shop.Benchmarks.Checkout;
 
-/// <summary>A kind of read request: its name in the report, its route, and the i-th request (path, as whom; null: anonymous).</summary>
-public sealed record ReadTarget(string Name, string Route, Func<int, (string Path, Account? As)> Request);
+/// <summary>
+/// A kind of read request: its name in the report, its route, the ./shop service that answers it behind the gateway, and
+/// the i-th request (path, as whom; null: anonymous).
+/// </summary>
+public sealed record ReadTarget(string Name, string Route, string Service, Func<int, (string Path, Account? As)> Request);
 
 /// <summary>
 /// Fixed concurrency: each connection sends its next request when the previous one answered, for a fixed time. The first
@@ -11,7 +14,8 @@ public sealed record ReadTarget(string Name, string Route, Func<int, (string Pat
 /// </summary>
 public static class ClosedLoop
 {
-    public static async Task<ReadResult> RunAsync(ShopHttp http, ReadTarget target, int connections, TimeSpan length, Action<double> progressed,
+    /// <param name="via">"gateway", or "direct" when <paramref name="http"/> talks to the service itself</param>
+    public static async Task<ReadResult> RunAsync(ShopHttp http, ReadTarget target, string via, int connections, TimeSpan length, Action<double> progressed,
         CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
@@ -54,7 +58,7 @@ public static class ClosedLoop
         var measured = (end - warmupEnd) / (double)Stopwatch.Frequency;
         var all = latencies.SelectMany(l => l).ToList();
         var latency = Latency.Of(all);
-        return new ReadResult(target.Name, target.Route, connections, Math.Round(measured, 1), all.Count, errors.Sum(),
+        return new ReadResult(target.Name, target.Route, via, connections, Math.Round(measured, 1), all.Count, errors.Sum(),
             Math.Round(all.Count / measured, 1), latency.P50Ms, latency.P99Ms);
     }
 }

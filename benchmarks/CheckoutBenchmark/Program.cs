@@ -23,6 +23,7 @@ var warmupSeconds = new Option<double?>("--warmup-seconds") { Description = "Sta
 var drainSeconds = new Option<double?>("--drain-seconds") { Description = "Bound on waiting for a step's backlog [full 120, quick 20]" };
 var readSeconds = new Option<double?>("--read-seconds") { Description = "Length of each read-path measurement [full 15, quick 3]" };
 var limitSeconds = new Option<double?>("--limit-seconds") { Description = "Length of each machine-limit measurement [full 15, quick 4]" };
+var direct = new Option<string?>("--direct") { Description = "Services' own URLs, e.g. inventory=http://127.0.0.1:8084,cart=...,orders=...: each read is measured there too (./shop passes them)" };
 var connections = new Option<int>("--connections") { Description = "Connections of the read path and the health limit", DefaultValueFactory = _ => 32 };
 
 var root = new RootCommand("Shop's checkout benchmark: write path in open-loop steps, read path at fixed concurrency, and the machine's " +
@@ -30,7 +31,7 @@ var root = new RootCommand("Shop's checkout benchmark: write path in open-loop s
                            "the system is; give it the others (and --reuse to measure the system already running).")
 {
     gateway, systemState, postgres, rabbitMq, management, postgresBin, results, adminEmail, commit, dirty, quick, rates, stepSeconds,
-    warmupSeconds, drainSeconds, readSeconds, limitSeconds, connections,
+    warmupSeconds, drainSeconds, readSeconds, limitSeconds, connections, direct,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -55,6 +56,18 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
+    Dictionary<string, Uri> directs = [];
+    foreach (var pair in (parse.GetValue(direct) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || parts[0].Length == 0 || !Uri.TryCreate(parts[1].TrimEnd('/') + "/", UriKind.Absolute, out var address))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]--direct takes service=URL pairs separated by commas; '{pair}' is not one[/]");
+            return 2;
+        }
+        directs[parts[0]] = address;
+    }
+
     var settings = new BenchmarkSettings
     {
         Gateway = new Uri(parse.GetValue(gateway)!.TrimEnd('/') + "/"),
@@ -63,6 +76,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Postgres = parse.GetValue(postgres)!,
         RabbitMq = new Uri(parse.GetValue(rabbitMq)!),
         RabbitMqManagement = new Uri(parse.GetValue(management)!.TrimEnd('/') + "/"),
+        Direct = directs,
         PostgresBin = parse.GetValue(postgresBin)!,
         ResultsDirectory = parse.GetValue(results)!,
         Commit = parse.GetValue(commit)!,

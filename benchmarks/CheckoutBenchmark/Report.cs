@@ -44,8 +44,14 @@ public static class Report
                 steps.Select(s => Row([N(s.Rate), .. processes.Select(p => N(s.CpuSecondsPerOrder.GetValueOrDefault(p) * 1000))])).ToList()),
             new("Write path — peak queue depth (management API, sampled every second)", ["offered (target)", "deepest queues"],
                 steps.Select(s => Row(N(s.Rate), string.Join(", ", s.PeakQueueDepth.Where(q => q.Value > 0).Take(6).Select(q => $"{q.Key} {q.Value}")) is { Length: > 0 } text ? text : "all empty")).ToList()),
-            new($"Read path — {result.Settings.Connections} connections, {N(result.Settings.ReadSeconds)} s each", ["request", "route", "requests/s", "p50 ms", "p99 ms", "errors"],
-                result.Read.Select(r => Row(r.Name, r.Route, N(r.RequestsPerSecond), Ms(r.P50Ms), Ms(r.P99Ms), N(r.Errors))).ToList()),
+            new($"Read path — {result.Settings.Connections} connections, {N(result.Settings.ReadSeconds)} s each, through the gateway and direct to the service",
+                ["request", "route", "requests/s", "p50 ms", "p99 ms", "errors", "direct requests/s", "direct p50 ms", "direct p99 ms", "direct errors"],
+                result.Read.Where(r => r.Via == ReadVia.Gateway).Select(r =>
+                {
+                    var direct = result.Read.FirstOrDefault(d => d.Via == ReadVia.Direct && d.Name == r.Name);
+                    return Row(r.Name, r.Route, N(r.RequestsPerSecond), Ms(r.P50Ms), Ms(r.P99Ms), N(r.Errors),
+                        direct is null ? "—" : N(direct.RequestsPerSecond), Ms(direct?.P50Ms), Ms(direct?.P99Ms), direct is null ? "—" : N(direct.Errors));
+                }).ToList()),
             new("The machine's limits, same run", ["limit", "value", "how"],
             [
                 Row("PostgreSQL one-row insert commits/s", N(limits.PostgresInsertCommitsPerSecond), $"pgbench, {limits.LimitClients} clients, same server"),

@@ -104,10 +104,10 @@ public sealed class Workload(ShopHttp http, string runId)
     /// <summary>The read-path requests, one per kind, each cycling over the set-up products, readers and orders.</summary>
     public IReadOnlyList<ReadTarget> ReadTargets() =>
     [
-        new(CatalogPage, "/api/products?page=1&pageSize=20", _ => ("api/products?page=1&pageSize=20", null)),
-        new("product", "/api/products/{id}", i => ($"api/products/{Products[i % Products.Count]}", null)),
-        new("cart GET", "/api/cart", i => ("api/cart", Readers[i % Readers.Count])),
-        new("order GET", "/api/orders/{id}", i => ($"api/orders/{ReaderOrders[i % ReaderOrders.Count].Id}", ReaderOrders[i % ReaderOrders.Count].Customer)),
+        new(CatalogPage, "/api/products?page=1&pageSize=20", "inventory", _ => ("api/products?page=1&pageSize=20", null)),
+        new("product", "/api/products/{id}", "inventory", i => ($"api/products/{Products[i % Products.Count]}", null)),
+        new("cart GET", "/api/cart", "cart", i => ("api/cart", Readers[i % Readers.Count])),
+        new("order GET", "/api/orders/{id}", "orders", i => ($"api/orders/{ReaderOrders[i % ReaderOrders.Count].Id}", ReaderOrders[i % ReaderOrders.Count].Customer)),
     ];
 
     public static async Task<Guid> ReadOrderIdAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using JasperFx;
 using Marten;
-using Marten.Linq;
+using Shop.BuildingBlocks.Persistence;
 using Npgsql;
 using Shop.InventoryService;
 using Shop.InventoryService.Catalog;
@@ -13,7 +13,7 @@ namespace Shop.Benchmarks.InventorySearch;
 
 /// <summary>
 /// Seeds a fresh database with N products (default 100,000) through the service's own schema (its indexes included) and
-/// times <see cref="ProductCatalog.SearchAsync"/> — the whole of GET /api/products short of HTTP and JSON — for typical
+/// times <see cref="ProductCatalog.SearchAsync"/> — the whole of a GET /api/products cache miss short of HTTP and JSON — for typical
 /// catalog requests. Then drops the trigram indexes and times the searches again, to show what they buy.
 /// Options: --products N, --iterations N, --explain (print each query's plan), --keep (do not drop the database).
 /// PostgreSQL: SHOP_BENCH_POSTGRES, else SHOP_TEST_POSTGRES, else the ./shop server on SHOP_PG_PORT (default 55432).
@@ -64,12 +64,13 @@ public static class BenchmarkProgram
 
             Console.WriteLine();
             Console.WriteLine($"## {products:N0} products, with the service's indexes ({iterations} timed runs each, after 3 warm-ups)");
-            await Run(store, connectionString, Scenarios, iterations, explain);
+            var catalog = new ProductCatalog(new ShopDatabase(NpgsqlDataSource.Create(connectionString), InventoryModule.Schema), store);
+            await Run(catalog, connectionString, Scenarios, iterations, explain);
 
             await Sql(connectionString, "drop index inventory.mt_doc_product_trgm_name; drop index inventory.mt_doc_product_trgm_description; analyze inventory.mt_doc_product;");
             Console.WriteLine();
             Console.WriteLine($"## {products:N0} products, searches without the trigram indexes (baseline)");
-            await Run(store, connectionString, Scenarios.Where(s => s.IsSearch).ToArray(), Math.Min(iterations, 10), explain);
+            await Run(catalog, connectionString, Scenarios.Where(s => s.IsSearch).ToArray(), Math.Min(iterations, 10), explain);
         }
         finally
         {
@@ -104,7 +105,7 @@ public static class BenchmarkProgram
         Console.WriteLine($"Seeded {count:N0} products and their stock in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
-    static async Task Run(DocumentStore store, string connectionString, Scenario[] scenarios, int iterations, bool explain)
+    static async Task Run(ProductCatalog catalog, string connectionString, Scenario[] scenarios, int iterations, bool explain)
     {
         Console.WriteLine();
         Console.WriteLine("| Request | Matches | Median ms | p95 ms | Mean ms |");
@@ -115,9 +116,8 @@ public static class BenchmarkProgram
             long total = 0;
             for (var i = 0; i < iterations + 3; i++)
             {
-                await using var session = store.QuerySession();
                 var watch = Stopwatch.StartNew();
-                var page = await ProductCatalog.SearchAsync(session, scenario.Search, CancellationToken.None);
+                var page = await catalog.SearchAsync(scenario.Search, CancellationToken.None);
                 watch.Stop();
                 total = page.Total;
                 if (i >= 3)
@@ -126,21 +126,14 @@ public static class BenchmarkProgram
             timings.Sort();
             Console.WriteLine($"| {scenario.Name} | {total:N0} | {Format(Percentile(timings, 0.5))} | {Format(Percentile(timings, 0.95))} | {Format(timings.Average())} |");
             if (explain)
-                await Explain(store, connectionString, scenario);
+                await Explain(catalog, connectionString, scenario);
         }
     }
 
-    static async Task Explain(DocumentStore store, string connectionString, Scenario scenario)
+    static async Task Explain(ProductCatalog catalog, string connectionString, Scenario scenario)
     {
-        await using var session = store.QuerySession();
-        var matching = ProductCatalog.Filter(session, scenario.Search);
-        foreach (var (label, command) in new[]
-                 {
-                     ("count", string.IsNullOrWhiteSpace(scenario.Search.Search)
-                         ? matching.ToCommand(FetchType.Count)
-                         : ProductCatalog.CountLimitedQuery(matching).ToCommand(FetchType.FetchMany)),
-                     ("page", ProductCatalog.Page(matching, scenario.Search).ToCommand(FetchType.FetchMany)),
-                 })
+        await using var batch = catalog.Commands(scenario.Search);
+        foreach (var (label, command) in new[] { ("count", batch.BatchCommands[0]), ("page", batch.BatchCommands[1]) })
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();

@@ -46,6 +46,7 @@ public static class CartModule
         builder.Services.AddHostedService<CatalogReplicaSync>();
 
         builder.Services.AddSingleton<CartWriter>();
+        builder.Services.AddSingleton<CartReader>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<AbandonedCartOptions>(builder.Configuration.GetSection("Cart"));
         builder.Services.AddSingleton<AbandonedCartSweeper>();

@@ -4,6 +4,7 @@ using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Security;
 using Shop.InventoryService.Catalog;
 using Shop.InventoryService.Catalog.BrowsingProducts;
+using Shop.InventoryService.Catalog.Caching;
 using Shop.InventoryService.Catalog.CreatingProduct;
 using Shop.InventoryService.Catalog.DeactivatingProduct;
 using Shop.InventoryService.Catalog.Seeding;
@@ -49,6 +50,8 @@ public static class InventoryModule
             .Bind(builder.Configuration.GetSection("Inventory:Reservations"))
             .Validate(o => o.Hold > TimeSpan.Zero, "Inventory:Reservations:Hold must be a positive time span (e.g. 00:15:00).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<ProductCatalog>();
+        builder.AddCatalogCache();
         if (builder.Configuration.GetValue<bool>("Inventory:SeedDemoCatalog"))
             builder.Services.AddHostedService<DemoCatalogSeeder>();
         return builder;
@@ -57,8 +60,10 @@ public static class InventoryModule
     public static WebApplication MapInventory(this WebApplication app)
     {
         var products = app.MapGroup("/api/products").WithTags("Products");
-        products.MapGet("/", BrowseProductsEndpoint.List).AllowAnonymous();
-        products.MapGet("/{id:guid}", BrowseProductsEndpoint.Get).AllowAnonymous();
+        products.MapGet("/", BrowseProductsEndpoint.List).AllowAnonymous().CacheOutput(CatalogCache.Policy)
+            .Produces<ProductPage>().Produces(StatusCodes.Status304NotModified).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
+        products.MapGet("/{id:guid}", BrowseProductsEndpoint.Get).AllowAnonymous().CacheOutput(CatalogCache.Policy)
+            .Produces<ProductResponse>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         products.MapPost("/", CreateProductEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
         products.MapPut("/{id:guid}", UpdateProductEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
         products.MapPost("/{id:guid}/deactivate", DeactivateProductEndpoint.Deactivate).RequireAuthorization(ShopPolicies.Admin);

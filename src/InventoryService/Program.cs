@@ -16,6 +16,7 @@ builder.Services.AddValidation();
 
 var app = builder.Build();
 app.UseShopDefaults();
+app.UseOutputCache();   // after authorization: a cached answer is only ever served where its endpoint would be allowed
 app.MapInventory();
 // No arguments: runs the service; a command (db-apply, projections, describe, help...) runs Marten's command line.
 return await app.RunShopAsync(args);

@@ -19,7 +19,7 @@ namespace Shop.InventoryService.Tests;
 /// InventoryService alone, as real processes on a fresh database and virtual host, plus a MassTransit bus on that virtual
 /// host that sends the order saga's commands to the "inventory" queue and records every event the service publishes.
 /// </summary>
-public abstract class InventoryCluster(int instances, TimeSpan? reservationHold) : IAsyncLifetime
+public abstract class InventoryCluster(int instances, TimeSpan? reservationHold, TimeSpan? catalogCacheDuration = null) : IAsyncLifetime
 {
     public static readonly TimeSpan OutcomeTimeout = TimeSpan.FromSeconds(90);
 
@@ -37,6 +37,8 @@ public abstract class InventoryCluster(int instances, TimeSpan? reservationHold)
         Cluster.Replicas["inventory"] = instances;
         if (reservationHold is { } hold)
             Cluster.Settings["Inventory:Reservations:Hold"] = hold.ToString("c");
+        if (catalogCacheDuration is { } duration)
+            Cluster.Settings["Inventory:CatalogCache:Duration"] = duration.ToString("c");
         await Cluster.StartAsync(instances > 1 ? "inventory-scaled" : "inventory");
 
         _bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
@@ -175,6 +177,21 @@ public sealed class TwoInstances() : InventoryCluster(2, null);
 public sealed class ShortReservationHold() : InventoryCluster(1, ShortReservationHold.Hold)
 {
     public static readonly TimeSpan Hold = TimeSpan.FromSeconds(3);
+}
+
+/// <summary>
+/// One instance whose catalog cache keeps entries for ten minutes: within a test only an eviction can make a change
+/// visible, so the tests see exactly what evicts and what does not.
+/// </summary>
+public sealed class LongCatalogCache() : InventoryCluster(1, null, Duration)
+{
+    public static readonly TimeSpan Duration = TimeSpan.FromMinutes(10);
+}
+
+[CollectionDefinition(Name)]
+public sealed class LongCatalogCacheCollection : ICollectionFixture<LongCatalogCache>
+{
+    public const string Name = "inventory, long catalog cache";
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.BuildingBlocks.Http;
+using Shop.InventoryService.Catalog.Caching;
 using Shop.InventoryService.Stock.ViewingStock;
 
 namespace Shop.InventoryService.Stock;
@@ -17,7 +18,8 @@ public static class OnHandChange
     /// conflict (optimistic concurrency); the change is then re-checked against fresh numbers and retried.
     /// </summary>
     public static async Task<Results<Ok<StockResponse>, ProblemHttpResult>> Apply(
-        IDocumentStore store, Guid productId, int delta, MovementKind kind, string? reason, CancellationToken cancellationToken)
+        IDocumentStore store, CatalogCacheInvalidation cache, Guid productId, int delta, MovementKind kind, string? reason,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -38,6 +40,8 @@ public static class OnHandChange
             try
             {
                 await session.SaveChangesAsync(cancellationToken);
+                // An admin who just received goods sees them in the catalog at once (on this instance; see CatalogCache).
+                await cache.ProductChangedAsync(productId);
                 return TypedResults.Ok(await ViewStockEndpoint.Load(session, item, cancellationToken));
             }
             catch (JasperFx.ConcurrencyException) when (attempt < Attempts)

@@ -40,6 +40,29 @@ public sealed class HeadersTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task The_catalog_keeps_its_validators_and_freshness_through_the_gateway_and_private_reads_stay_private()
+    {
+        using var visitor = Visitors.New(_cluster);
+        await Visitors.WaitForCatalog(visitor);
+        using var page = await visitor.Http.GetAsync("api/products?pageSize=5");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.True(page.Headers.CacheControl is { Public: true, SharedMaxAge: not null }, $"Cache-Control: {page.Headers.CacheControl}");
+        var etag = page.Headers.ETag ?? throw new Xunit.Sdk.XunitException("the catalog page has no ETag");
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "api/products?pageSize=5");
+        revalidate.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await visitor.Http.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(etag, notModified.Headers.ETag);
+
+        using var shopper = Visitors.New(_cluster);
+        await shopper.Login(await Visitors.RegisterCustomer(_cluster), Visitors.Password);
+        using var cart = await shopper.Http.GetAsync("api/cart");
+        Assert.Equal(HttpStatusCode.OK, cart.StatusCode);
+        Assert.True(cart.Headers.CacheControl is { Private: true, Public: false }, $"the cart's Cache-Control: {cart.Headers.CacheControl}");
+    }
+
+    [Fact]
     public async Task CORS_admits_the_web_apps_origin_and_no_other()
     {
         using var api = Visitors.New(_cluster);

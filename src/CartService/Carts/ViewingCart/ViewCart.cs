@@ -30,6 +30,12 @@ public static class CartView
         if (cart is null)
             return Empty;
         var products = (await session.LoadManyAsync<CatalogProduct>(cancellationToken, cart.Lines.Select(l => l.ProductId))).ToDictionary(p => p.Id);
+        return Live(cart, products);
+    }
+
+    /// <summary>A current cart priced with the replica's entries for its lines (a line the replica lacks keeps its price).</summary>
+    public static CartResponse Live(Cart cart, IReadOnlyDictionary<Guid, CatalogProduct> products)
+    {
         var items = cart.Lines.Select(line =>
         {
             var current = products.GetValueOrDefault(line.ProductId);
@@ -72,55 +78,73 @@ public static class CartView
         return cart is not null && (cart.CustomerId == user.GetUserId() || user.IsAdmin()) ? cart : null;
     }
 
+    /// <summary>
+    /// The customer's own data: only their browser may keep it (private), and only to revalidate it with the ETag
+    /// (no-cache), because a price change alters the view without changing the cart.
+    /// </summary>
+    public const string CacheControl = "private, no-cache";
+
     public static IResult Ok(HttpContext http, CartResponse response, string etag)
     {
         http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = CacheControl;
         return TypedResults.Ok(response);
     }
 }
 
 public static class ViewCartEndpoint
 {
-    /// <summary>GET /api/cart[?atVersion=N]: the current cart at today's prices, or as it was at version N.</summary>
-    public static async Task<IResult> Mine(HttpContext http, ClaimsPrincipal user, IQuerySession session, [FromQuery] long? atVersion,
+    /// <summary>
+    /// GET /api/cart[?atVersion=N]: the current cart at today's prices (one query: <see cref="CartReader"/>), or as it
+    /// was at version N.
+    /// </summary>
+    public static async Task<IResult> Mine(HttpContext http, ClaimsPrincipal user, CartReader carts, [FromQuery] long? atVersion,
         CancellationToken cancellationToken)
     {
-        var cart = await CartView.Current(session, user.GetUserId(), cancellationToken);
+        var current = await carts.CurrentAsync(user.GetUserId(), cancellationToken);
         if (atVersion is not null)
-            return await AtVersion(session, cart, atVersion.Value, cancellationToken);
+            return await AtVersion(http, current?.Cart, atVersion.Value, cancellationToken);
 
-        var etag = CartETag.For(cart);
+        var etag = CartETag.For(current?.Cart);
         if (Microsoft.Net.Http.Headers.EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var known)
             && known.Any(t => t.Tag == etag || t.Tag == "*"))
         {
             http.Response.Headers.ETag = etag;
+            http.Response.Headers.CacheControl = CartView.CacheControl;
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        return CartView.Ok(http, await CartView.Live(session, cart, cancellationToken), etag);
+        return CartView.Ok(http, current is null ? CartView.Empty : CartView.Live(current.Cart, current.Products), etag);
     }
 
     /// <summary>GET /api/cart/{cartId}[?atVersion=N]: one of the customer's carts, current or checked out (admins see any).</summary>
-    public static async Task<IResult> One(Guid cartId, HttpContext http, ClaimsPrincipal user, IQuerySession session, [FromQuery] long? atVersion,
+    public static async Task<IResult> One(Guid cartId, HttpContext http, ClaimsPrincipal user, CartReader carts, [FromQuery] long? atVersion,
         CancellationToken cancellationToken)
     {
-        var cart = await CartView.Visible(session, user, cartId, cancellationToken);
-        if (cart is null)
+        var found = await carts.ByIdAsync(cartId, cancellationToken);
+        if (found is null || (found.Cart.CustomerId != user.GetUserId() && !user.IsAdmin()))
             return Problems.NotFound("The cart");
+        var cart = found.Cart;
         if (atVersion is not null)
-            return await AtVersion(session, cart, atVersion.Value, cancellationToken);
-        return cart.IsCurrent
-            ? CartView.Ok(http, await CartView.Live(session, cart, cancellationToken), CartETag.For(cart))
-            : TypedResults.Ok(CartView.Recorded(cart));
+            return await AtVersion(http, cart, atVersion.Value, cancellationToken);
+        if (cart.IsCurrent)
+            return CartView.Ok(http, CartView.Live(cart, found.Products), CartETag.For(cart));
+        http.Response.Headers.CacheControl = CartView.CacheControl;
+        return TypedResults.Ok(CartView.Recorded(cart));
     }
 
     /// <summary>Time travel: the cart folded from its stream up to the version.</summary>
-    static async Task<IResult> AtVersion(IQuerySession session, Cart? cart, long version, CancellationToken cancellationToken)
+    static async Task<IResult> AtVersion(HttpContext http, Cart? cart, long version, CancellationToken cancellationToken)
     {
         if (version < 1)
             return Problems.Validation("atVersion", "The version must be 1 or more.");
         if (cart is null || version > cart.Version)
             return Problems.NotFound($"Version {version} of the cart");
+        // Resolved here, not as a parameter: the everyday GET needs no Marten session.
+        var session = http.RequestServices.GetRequiredService<IQuerySession>();
         var past = await session.Events.AggregateStreamAsync<Cart>(cart.Id, version: version, token: cancellationToken);
-        return past is null ? Problems.NotFound($"Version {version} of the cart") : TypedResults.Ok(CartView.Recorded(past));
+        if (past is null)
+            return Problems.NotFound($"Version {version} of the cart");
+        http.Response.Headers.CacheControl = CartView.CacheControl;
+        return TypedResults.Ok(CartView.Recorded(past));
     }
 }

@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using Marten;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Security;
-using Shop.InventoryService.Stock;
+using Shop.InventoryService.Catalog.Caching;
 
 namespace Shop.InventoryService.Catalog.BrowsingProducts;
 
@@ -18,10 +16,11 @@ public static class BrowseProductsEndpoint
 
     /// <summary>
     /// Public catalog: active products, case-insensitive search over name and description, category and price filters,
-    /// sort, paging. Admins may add includeInactive=true to manage deactivated products.
+    /// sort, paging. Admins may add includeInactive=true to manage deactivated products. Answers come from the catalog
+    /// cache when they can (<see cref="CatalogCache"/>); this runs on a miss.
     /// </summary>
-    public static async Task<Results<Ok<ProductPage>, ValidationProblem, ProblemHttpResult>> List(
-        IQuerySession session, ClaimsPrincipal user, CancellationToken cancellationToken,
+    public static async Task<IResult> List(
+        HttpContext http, ProductCatalog catalog, CatalogAnswers answers, ClaimsPrincipal user, CancellationToken cancellationToken,
         string? search = null, string? category = null, decimal? minPrice = null, decimal? maxPrice = null,
         string? sort = null, int page = 1, int pageSize = 20, bool includeInactive = false)
     {
@@ -50,15 +49,14 @@ public static class BrowseProductsEndpoint
             return TypedResults.Problem(title: "Only admins can list deactivated products.", statusCode: StatusCodes.Status403Forbidden);
 
         var criteria = new ProductSearch(search, category, minPrice, maxPrice, sort ?? ProductSearch.DefaultSort, page, pageSize, includeInactive);
-        return TypedResults.Ok(await ProductCatalog.SearchAsync(session, criteria, cancellationToken));
+        var found = await catalog.SearchAsync(criteria, cancellationToken);
+        // Deactivated products are the admins' business: that list never reaches a shared cache.
+        return includeInactive ? answers.Private(http, found) : answers.Public(http, found);
     }
 
-    public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Get(Guid id, IQuerySession session, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(Guid id, HttpContext http, ProductCatalog catalog, CatalogAnswers answers, CancellationToken cancellationToken)
     {
-        var product = await session.LoadAsync<Product>(id, cancellationToken);
-        if (product is null)
-            return Problems.NotFound("The product");
-        var stock = await session.LoadAsync<StockItem>(id, cancellationToken);
-        return TypedResults.Ok(ProductResponse.From(product, stock?.Available ?? 0));
+        var product = await catalog.FindAsync(id, cancellationToken);
+        return product is null ? Problems.NotFound("The product") : answers.Public(http, product);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Shop.BuildingBlocks.Http;
 using Shop.Contracts.Catalog;
+using Shop.InventoryService.Catalog.Caching;
 using Shop.InventoryService.Stock;
 
 namespace Shop.InventoryService.Catalog.CreatingProduct;
@@ -22,11 +23,13 @@ public record CreateProductRequest(
 public static class CreateProductEndpoint
 {
     public static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> Handle(
-        CreateProductRequest request, IDocumentSession session, IPublishEndpoint publish, CancellationToken cancellationToken)
+        CreateProductRequest request, IDocumentSession session, IPublishEndpoint publish, CatalogCacheInvalidation cache,
+        CancellationToken cancellationToken)
     {
         var product = await CreateProductHandler.Create(request, session, publish, cancellationToken);
         if (product is null)
             return Problems.Conflict($"A product with SKU '{request.Sku}' already exists.");
+        await cache.ProductChangedAsync(product.Id);
         return TypedResults.Created($"/api/products/{product.Id}", ProductResponse.From(product, request.Stock));
     }
 }

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.BuildingBlocks.Http;
 using Shop.Contracts.Catalog;
+using Shop.InventoryService.Catalog.Caching;
 using Shop.InventoryService.Stock;
 
 namespace Shop.InventoryService.Catalog.DeactivatingProduct;
@@ -15,15 +16,18 @@ namespace Shop.InventoryService.Catalog.DeactivatingProduct;
 public static class DeactivateProductEndpoint
 {
     public static Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Deactivate(
-        Guid id, IDocumentSession session, IPublishEndpoint publish, CancellationToken cancellationToken) =>
-        SetActive(id, false, session, publish, cancellationToken);
+        Guid id, IDocumentSession session, IPublishEndpoint publish, CatalogCacheInvalidation cache,
+        CancellationToken cancellationToken) =>
+        SetActive(id, false, session, publish, cache, cancellationToken);
 
     public static Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Reactivate(
-        Guid id, IDocumentSession session, IPublishEndpoint publish, CancellationToken cancellationToken) =>
-        SetActive(id, true, session, publish, cancellationToken);
+        Guid id, IDocumentSession session, IPublishEndpoint publish, CatalogCacheInvalidation cache,
+        CancellationToken cancellationToken) =>
+        SetActive(id, true, session, publish, cache, cancellationToken);
 
     static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> SetActive(
-        Guid id, bool active, IDocumentSession session, IPublishEndpoint publish, CancellationToken cancellationToken)
+        Guid id, bool active, IDocumentSession session, IPublishEndpoint publish, CatalogCacheInvalidation cache,
+        CancellationToken cancellationToken)
     {
         var product = await session.LoadAsync<Product>(id, cancellationToken);
         if (product is null)
@@ -39,6 +43,7 @@ public static class DeactivateProductEndpoint
                 ? publish.Publish(new ProductReactivated(id, now), cancellationToken)
                 : publish.Publish(new ProductDeactivated(id, now), cancellationToken));
             await session.SaveChangesAsync(cancellationToken);
+            await cache.ProductChangedAsync(id);
         }
 
         var stock = await session.LoadAsync<StockItem>(id, cancellationToken);

@@ -1,6 +1,7 @@
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.InventoryService.Catalog.Caching;
 using Shop.InventoryService.Catalog.CreatingProduct;
 
 namespace Shop.InventoryService.Catalog.Seeding;
@@ -45,7 +46,10 @@ public sealed class DemoCatalogSeeder(IServiceScopeFactory scopes, ILogger<DemoC
                 productScope.ServiceProvider.GetRequiredService<IDocumentSession>(),
                 productScope.ServiceProvider.GetRequiredService<IPublishEndpoint>(), stoppingToken);
             if (product is not null)
+            {
                 created++;
+                await scope.ServiceProvider.GetRequiredService<CatalogCacheInvalidation>().ProductChangedAsync(product.Id);
+            }
         }
         logger.LogInformation("Seeded the demo catalog with {Count} products", created);
     }

@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.BuildingBlocks.Http;
 using Shop.Contracts.Catalog;
+using Shop.InventoryService.Catalog.Caching;
 using Shop.InventoryService.Stock;
 
 namespace Shop.InventoryService.Catalog.UpdatingProduct;
@@ -23,7 +24,8 @@ public static class UpdateProductEndpoint
     /// optional: left out, the product keeps its state (a form that does not show it never reactivates a product).
     /// </summary>
     public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Handle(
-        Guid id, UpdateProductRequest request, IDocumentSession session, IPublishEndpoint publish, CancellationToken cancellationToken)
+        Guid id, UpdateProductRequest request, IDocumentSession session, IPublishEndpoint publish, CatalogCacheInvalidation cache,
+        CancellationToken cancellationToken)
     {
         var product = await session.LoadAsync<Product>(id, cancellationToken);
         if (product is null)
@@ -52,6 +54,7 @@ public static class UpdateProductEndpoint
         product.UpdatedAt = now;
         session.Update(product);
         await session.SaveChangesAsync(cancellationToken);
+        await cache.ProductChangedAsync(id);
 
         var stock = await session.LoadAsync<StockItem>(id, cancellationToken);
         return TypedResults.Ok(ProductResponse.From(product, stock?.Available ?? 0));

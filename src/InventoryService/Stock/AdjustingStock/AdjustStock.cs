@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.InventoryService.Catalog.Caching;
 using Shop.InventoryService.Stock.ViewingStock;
 
 namespace Shop.InventoryService.Stock.AdjustingStock;
@@ -14,8 +15,8 @@ public static class AdjustStockEndpoint
 {
     /// <summary>Corrects on-hand; never below what is reserved, so available never turns negative.</summary>
     public static Task<Results<Ok<StockResponse>, ProblemHttpResult>> Handle(
-        Guid id, AdjustStockRequest request, IDocumentStore store, CancellationToken cancellationToken) =>
-        OnHandChange.Apply(store, id, request.Quantity, MovementKind.Adjusted, request.Reason.Trim(), cancellationToken);
+        Guid id, AdjustStockRequest request, IDocumentStore store, CatalogCacheInvalidation cache, CancellationToken cancellationToken) =>
+        OnHandChange.Apply(store, cache, id, request.Quantity, MovementKind.Adjusted, request.Reason.Trim(), cancellationToken);
 }
 
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]

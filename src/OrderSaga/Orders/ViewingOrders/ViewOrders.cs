@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Persistence;
 using Shop.BuildingBlocks.Security;
 using Shop.Contracts;
 using Shop.OrderSaga.Orders.Projections;
@@ -31,13 +32,18 @@ public static class ViewOrdersEndpoint
         return TypedResults.Ok<IReadOnlyList<OrderListItem>>(orders.Select(o => new OrderListItem(o.Id, o.Status, o.Total, o.Currency, o.CreatedAt)).ToList());
     }
 
-    /// <summary>The owner or an admin sees the order; anyone else gets the same 404 as for a missing order.</summary>
-    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> One(Guid id, ClaimsPrincipal user, IQuerySession session,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The owner or an admin sees the order; anyone else gets the same 404 as for a missing order. One prepared query:
+    /// the OrderDetails read model by id (<see cref="OrderReader"/>). Private and changing while checkout runs: no cache
+    /// may keep it.
+    /// </summary>
+    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> One(Guid id, HttpContext http, ClaimsPrincipal user,
+        ShopDatabase database, IDocumentStore store, CancellationToken cancellationToken)
     {
-        var order = await session.LoadAsync<OrderDetails>(id, cancellationToken);
+        var order = await OrderReader.FindAsync(database, store, id, cancellationToken);
         if (order is null || (order.CustomerId != user.GetUserId() && !user.IsAdmin()))
             return Problems.NotFound("The order");
+        http.Response.Headers.CacheControl = "private, no-store";
         return TypedResults.Ok(OrderResponse.From(order));
     }
 }
