@@ -77,6 +77,8 @@ public static class JwtSetup
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = settings.ValidationParameters;
+                // WWW-Authenticate says only "Bearer": why a token was refused (unknown key, wrong issuer) helps nobody but a forger.
+                options.IncludeErrorDetails = false;
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ShopPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(ShopRoles.Admin));

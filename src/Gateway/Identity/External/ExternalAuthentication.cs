@@ -56,6 +56,7 @@ public static class ExternalAuthentication
                 options.Audience = settings.Audience;
                 options.RequireHttpsMetadata = settings.RequireHttpsMetadata;
                 options.MapInboundClaims = false;
+                options.IncludeErrorDetails = false;
                 // The issuer and signing keys come from the provider's discovery document.
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
