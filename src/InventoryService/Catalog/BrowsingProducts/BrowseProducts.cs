@@ -10,7 +10,7 @@ namespace Shop.InventoryService.Catalog.BrowsingProducts;
 public static class BrowseProductsEndpoint
 {
     public const int MaxPageSize = 100;
-    public const int MaxPage = 100_000;
+    public const int MaxPage = Paging.MaxPage;
     public const int MaxTermLength = 100;
 
     /// <summary>Trigram indexes need three characters; a shorter term would be matched against every row.</summary>
@@ -53,10 +53,12 @@ public static class BrowseProductsEndpoint
         return TypedResults.Ok(await ProductCatalog.SearchAsync(session, criteria, cancellationToken));
     }
 
-    public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Get(Guid id, IQuerySession session, CancellationToken cancellationToken)
+    /// <summary>One product. A deactivated product is no longer sold: only admins see it, anyone else gets the 404 of a missing one.</summary>
+    public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> Get(Guid id, IQuerySession session, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
     {
         var product = await session.LoadAsync<Product>(id, cancellationToken);
-        if (product is null)
+        if (product is null || (!product.Active && !user.IsAdmin()))
             return Problems.NotFound("The product");
         var stock = await session.LoadAsync<StockItem>(id, cancellationToken);
         return TypedResults.Ok(ProductResponse.From(product, stock?.Available ?? 0));
