@@ -52,6 +52,8 @@ public static class ShopClaims
     public const string Email = "email";
     public const string Name = "name";
     public const string Role = "role";
+    /// <summary>"true" when the account's email address is verified (OIDC's claim name); checkout requires it.</summary>
+    public const string EmailVerified = "email_verified";
 }
 
 public static class ShopRoles
@@ -99,4 +101,6 @@ public static class ClaimsPrincipalExtensions
     public static string GetDisplayName(this ClaimsPrincipal user) => user.FindFirstValue(ShopClaims.Name) ?? user.GetEmail();
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(ShopRoles.Admin);
+
+    public static bool HasVerifiedEmail(this ClaimsPrincipal user) => user.FindFirstValue(ShopClaims.EmailVerified) == "true";
 }

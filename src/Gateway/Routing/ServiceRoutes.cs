@@ -83,7 +83,8 @@ public static class ServiceRoutes
             if (user.Identity is { IsAuthenticated: true, AuthenticationType: ExternalAuthentication.Scheme })
             {
                 var tokens = transform.HttpContext.RequestServices.GetRequiredService<TokenIssuer>();
-                var accessToken = tokens.AccessToken(user.GetUserId(), user.GetEmail(), user.GetDisplayName(), user.FindAll(ShopClaims.Role).Select(c => c.Value));
+                var accessToken = tokens.AccessToken(user.GetUserId(), user.GetEmail(), user.GetDisplayName(), user.FindAll(ShopClaims.Role).Select(c => c.Value),
+                    user.HasVerifiedEmail());
                 transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             }
             return ValueTask.CompletedTask;

@@ -81,6 +81,10 @@ public static class CheckoutEndpoint
     public static async Task<IResult> Handle(CheckoutRequest request, HttpContext http, ClaimsPrincipal user, CartWriter writer,
         CancellationToken cancellationToken)
     {
+        // An order needs an address its confirmation can go to, proven by its owner (the gateway's verification).
+        if (!user.HasVerifiedEmail())
+            return TypedResults.Problem(title: "Verify your email address before checking out.",
+                detail: "Open the link in the email Shop sent when you registered, then sign in again.", statusCode: StatusCodes.Status403Forbidden);
         // Card numbers and other card details never get past this point: not into the cart stream, the order, or a message.
         if (!PaymentMethodTokens.IsToken(request.PaymentMethod))
             return Problems.Unprocessable(PaymentMethodTokens.Requirement);
