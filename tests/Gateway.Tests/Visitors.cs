@@ -21,7 +21,7 @@ public static class Visitors
     /// <summary>A client of one gateway instance, coming from <paramref name="address"/> (a new one unless given).</summary>
     public static ShopApi New(ShopCluster cluster, string? address = null, int gateway = 0)
     {
-        var api = new ShopApi(cluster.Instances("gateway")[gateway].BaseAddress);
+        var api = new ShopApi(cluster.Instances("gateway")[gateway].BaseAddress, cluster.Mail);
         api.Http.DefaultRequestHeaders.Add("X-Forwarded-For", address ?? NewAddress());
         return api;
     }

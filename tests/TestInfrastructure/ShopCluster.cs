@@ -24,10 +24,20 @@ public class ShopCluster : IAsyncDisposable
     readonly Dictionary<string, List<ServiceProcess>> _services = new();
     TestDatabase? _database;
     TestVirtualHost? _virtualHost;
+    MailDevServer? _mail;
 
     public string JwtSigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string AdminEmail { get; } = "admin@shop.test";
-    public string AdminPassword { get; } = "Admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+    public string AdminPassword { get; } = "Shop-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>
+    /// The cluster's SMTP server (maildev behind its guard, as ./shop run has it): every service sends its email there, so
+    /// tests read what customers would receive — the gateway's verification links, the notifications.
+    /// </summary>
+    public MailDevServer Mail => _mail ?? throw new InvalidOperationException("Not started");
+
+    /// <summary>A client of the public API through the gateway that can read the cluster's mail (to verify new accounts).</summary>
+    public ShopApi Api() => new(GatewayAddress, Mail);
     public string LogDirectory { get; private set; } = "";
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started");
     public TestVirtualHost VirtualHost => _virtualHost ?? throw new InvalidOperationException("Not started");
@@ -62,6 +72,8 @@ public class ShopCluster : IAsyncDisposable
         _database = await TestEnvironment.CreateDatabaseAsync(purpose);
         _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose, DefaultQueueType);
         LogDirectory = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
+        _mail = new MailDevServer(LogDirectory);
+        await _mail.StartAsync();
 
         var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => LoopbackPorts.Next()).ToList());
         var started = ServiceProjects.Where(s => OnlyServices is null || OnlyServices.Contains(s.Name)).ToArray();
@@ -107,8 +119,10 @@ public class ShopCluster : IAsyncDisposable
             ["Services__Orders"] = $"http://127.0.0.1:{ports["orders"][0]}",
             ["Services__Payments"] = $"http://127.0.0.1:{ports["payments"][0]}",
             ["Services__Notifications"] = $"http://127.0.0.1:{ports["notifications"][0]}",
-            // No SMTP server in these runs: NotificationService writes its email as .eml files beside the logs.
-            ["Notifications__Email__PickupDirectory"] = Path.Combine(LogDirectory, "mail"),
+            ["Smtp__Host"] = "127.0.0.1",
+            ["Smtp__Port"] = Mail.SmtpPort.ToString(),
+            ["Smtp__Security"] = "None",
+            ["Http__PublicUrl"] = $"http://127.0.0.1:{ports["gateway"][0]}",
         };
         // The gateway's per-address and per-user limits are made for a public shop; test suites sign up and poll for many
         // customers from 127.0.0.1 within seconds. Settings (applied below) can set them again, as Gateway.Tests does.
@@ -139,6 +153,8 @@ public class ShopCluster : IAsyncDisposable
             await _virtualHost.DisposeAsync();
         if (_database is not null)
             await _database.DisposeAsync();
+        if (_mail is not null)
+            await _mail.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
