@@ -11,6 +11,17 @@ export interface User {
   email: string;
   name: string;
   roles: string[];
+  emailVerified?: boolean;
+}
+
+/** What registration (and a request for a new verification link) answers, whatever the address's state. */
+export interface RegistrationAccepted {
+  message: string;
+}
+
+export interface EmailVerified {
+  email: string;
+  verified: boolean;
 }
 
 export interface Product {
