@@ -22,6 +22,8 @@ public class ShopCluster : IAsyncDisposable
     ];
 
     readonly Dictionary<string, List<ServiceProcess>> _services = new();
+    readonly List<ServiceProcess> _extra = [];
+    Dictionary<string, List<int>> _ports = new();
     TestDatabase? _database;
     TestVirtualHost? _virtualHost;
     MailDevServer? _mail;
@@ -75,7 +77,7 @@ public class ShopCluster : IAsyncDisposable
         _mail = new MailDevServer(LogDirectory);
         await _mail.StartAsync();
 
-        var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => LoopbackPorts.Next()).ToList());
+        var ports = _ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => LoopbackPorts.Next()).ToList());
         var started = ServiceProjects.Where(s => OnlyServices is null || OnlyServices.Contains(s.Name)).ToArray();
         foreach (var (name, project) in started)
         {
@@ -134,6 +136,24 @@ public class ShopCluster : IAsyncDisposable
         return environment;
     }
 
+    /// <summary>
+    /// One more process of a service on the cluster's database, broker and mail, with extra settings (e.g. a gateway with
+    /// another Admin:Email, to see what its start-up does). Stopped with the cluster.
+    /// </summary>
+    public async Task<ServiceProcess> StartExtraAsync(string service, IReadOnlyDictionary<string, string> settings)
+    {
+        var project = ServiceProjects.Single(s => s.Name == service).Project;
+        var environment = Environment(_ports);
+        foreach (var (key, value) in settings)
+            environment[key.Replace(":", "__")] = value;
+        var process = new ServiceProcess($"{service}-extra-{_extra.Count + 1}", RepositoryLayout.ServiceDll(project), LoopbackPorts.Next(), environment,
+            Path.Combine(LogDirectory, $"{service}-extra-{_extra.Count + 1}.log"));
+        _extra.Add(process);
+        process.Start();
+        await process.WaitUntilReadyAsync(StartupTimeout);
+        return process;
+    }
+
     public async Task RestartAsync(string service, int instance = 0)
     {
         var process = _services[service][instance];
@@ -147,7 +167,7 @@ public class ShopCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _services.Values.SelectMany(l => l))
+        foreach (var process in _services.Values.SelectMany(l => l).Concat(_extra))
             await process.DisposeAsync();
         if (_virtualHost is not null)
             await _virtualHost.DisposeAsync();

@@ -51,7 +51,7 @@ public static class IdentityModule
         builder.Services.AddHostedService<IdentityMailer>();
         builder.Services.AddSingleton<AccessTokenDenyList>();
         builder.Services.AddHostedService<AccessTokenDenyListSync>();
-        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, AccessTokenDenyList.Enforce);
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, AccessTokenRevocation.Enforce);
         builder.AddExternalAuthentication();
         return builder;
     }

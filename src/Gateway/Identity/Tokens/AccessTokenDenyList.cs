@@ -69,8 +69,14 @@ public sealed class AccessTokenDenyList(IDocumentStore store, TimeProvider clock
         session.DeleteWhere<RevokedAccessToken>(t => t.ExpiresAt < cutoff);
         await session.SaveChangesAsync(cancellationToken);
     }
+}
 
-    /// <summary>Makes the gateway's own token scheme refuse revoked tokens (401, like any other refused token).</summary>
+/// <summary>How the gateway applies the deny list: its token scheme marks revoked tokens, and the pipeline refuses them.</summary>
+public static class AccessTokenRevocation
+{
+    const string RevokedMarker = "shop:access-token-revoked";
+
+    /// <summary>Makes the gateway's own token scheme refuse revoked tokens (the request is marked for <see cref="UseRevokedTokenRefusal"/>).</summary>
     public static void Enforce(JwtBearerOptions options)
     {
         options.Events ??= new JwtBearerEvents();
@@ -80,8 +86,36 @@ public sealed class AccessTokenDenyList(IDocumentStore store, TimeProvider clock
             await previous(context);
             var denyList = context.HttpContext.RequestServices.GetRequiredService<AccessTokenDenyList>();
             if (denyList.IsRevoked(context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Jti)))
+            {
+                context.HttpContext.Items[RevokedMarker] = true;
                 context.Fail("The access token was revoked.");
+            }
         };
+    }
+
+    /// <summary>
+    /// A request carrying a revoked access token gets 401 at the gateway, whatever it asks for: the services behind it check
+    /// signature and lifetime but do not know the deny list, so a revoked token must not be passed on to them. (Other
+    /// refused tokens go on as before: the service refuses them, or serves what is public.) Runs after authentication.
+    /// </summary>
+    public static WebApplication UseRevokedTokenRefusal(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Items.ContainsKey(RevokedMarker))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = { Status = StatusCodes.Status401Unauthorized, Title = "The access token is no longer valid.", Detail = "Sign in again." },
+                });
+                return;
+            }
+            await next(context);
+        });
+        return app;
     }
 }
 
