@@ -74,6 +74,9 @@ function withoutCors(headers) {
   return kept;
 }
 
+// One loopback connection per request to maildev: reusing idle ones races with maildev closing them (a reset).
+const upstreamAgent = new http.Agent({ keepAlive: false });
+
 const guard = http.createServer((request, response) => {
   const refused = refusal(request);
   if (refused) {
@@ -83,7 +86,7 @@ const guard = http.createServer((request, response) => {
     return;
   }
   const upstream = http.request(
-    { host: '127.0.0.1', port: innerPort, method: request.method, path: request.url, headers: request.headers },
+    { host: '127.0.0.1', port: innerPort, method: request.method, path: request.url, headers: request.headers, agent: upstreamAgent },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, withoutCors(answer.headers));
       answer.pipe(response);
@@ -112,6 +115,11 @@ guard.on('upgrade', (request, socket, head) => {
   upstream.on('error', () => socket.destroy());
   socket.on('error', () => upstream.destroy());
 });
+
+// Clients keep idle connections for up to a minute (.NET) or more: closing them sooner, as Node does after 5 s, makes
+// a request sent at that moment fail with a reset. Longer than the clients', as maildev itself does (72 s).
+guard.keepAliveTimeout = 72_000;
+guard.headersTimeout = 75_000;
 
 guard.listen(webPort, webIp, () => {
   console.log(`mail sink: SMTP ${config.ip}:${config.smtp}, inbox http://${webIp}:${webPort} (maildev ${maildev.VERSION}, same-origin only)`);

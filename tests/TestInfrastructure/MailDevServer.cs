@@ -112,7 +112,7 @@ public sealed class MailDevServer : IAsyncDisposable
 
     public async Task<IReadOnlyList<ReceivedEmail>> EmailsAsync()
     {
-        using var response = await _http.GetAsync("api/email");
+        using var response = await GetWithRetryAsync("api/email");
         response.EnsureSuccessStatusCode();
         var raw = await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? [];
         return raw.Select(Parse).ToList();
@@ -145,6 +145,20 @@ public sealed class MailDevServer : IAsyncDisposable
         if (!match.Success)
             throw new InvalidOperationException($"The email '{email.Subject}' holds no verification link:\n{email.Text}");
         return match.Groups[1].Value;
+    }
+
+    /// <summary>A GET repeated once after a connection failure (an idle pooled connection the server closed meanwhile).</summary>
+    async Task<HttpResponseMessage> GetWithRetryAsync(string path)
+    {
+        try
+        {
+            return await _http.GetAsync(path);
+        }
+        catch (HttpRequestException)
+        {
+            await Task.Delay(200);
+            return await _http.GetAsync(path);
+        }
     }
 
     static ReceivedEmail Parse(JsonElement email) => new(
