@@ -46,5 +46,6 @@ public static class LoginEndpoint
 
     public static ProblemHttpResult InvalidCredentials() =>
         TypedResults.Problem(title: "The email or password is incorrect.",
-            detail: "If you registered recently, open the link in the email we sent you first.", statusCode: StatusCodes.Status401Unauthorized);
+            detail: "The email or password is incorrect, or the address is not confirmed yet: if you registered recently, open the link in the email we sent you first.",
+            statusCode: StatusCodes.Status401Unauthorized);
 }

@@ -68,7 +68,8 @@ public static class VerifyEmailEndpoint
         var user = verification is null || verification.ExpiresAt <= now ? null : await session.LoadAsync<User>(verification.UserId, cancellationToken);
         if (verification is null || user is null)
             return TypedResults.Problem(title: "The verification link is invalid, expired or already used.",
-                detail: "Register again with the same email to get a new link.", statusCode: StatusCodes.Status400BadRequest);
+                detail: "This link is invalid, expired or already used: register again with the same email to get a new one.",
+                statusCode: StatusCodes.Status400BadRequest);
 
         var passwordChanged = user.PasswordHash != verification.PasswordHash;
         user.PasswordHash = verification.PasswordHash;
