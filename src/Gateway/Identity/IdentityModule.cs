@@ -62,7 +62,6 @@ public static class IdentityModule
         auth.MapPost("/register", RegisterEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Register);
         auth.MapPost("/login", LoginEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
         auth.MapPost("/verify-email", VerifyEmailEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
-        auth.MapPost("/verification", ResendVerificationEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Register);
         auth.MapPost("/refresh", RefreshEndpoint.Refresh).AllowAnonymous();
         auth.MapPost("/logout", RefreshEndpoint.Logout).RequireAuthorization();
         auth.MapGet("/me", Me).RequireAuthorization();

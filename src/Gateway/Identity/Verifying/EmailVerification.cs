@@ -2,15 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Security;
-using Shop.Gateway.Identity.Lockout;
-using Shop.Gateway.Identity.Mail;
 using Shop.Gateway.Identity.Refreshing;
 using Shop.Gateway.Identity.Registering;
 using Shop.Gateway.Identity.Tokens;
-using Shop.Gateway.Perimeter;
 
 namespace Shop.Gateway.Identity.Verifying;
 
@@ -45,14 +41,7 @@ public class EmailVerification
 
 public record VerifyEmailRequest([Required, StringLength(200)] string Token);
 
-public record VerificationRequest([Required, StringLength(EmailAddressLimits.MaxLength)] string Email);
-
 public record VerificationResponse(string Email, bool Verified);
-
-public static class EmailAddressLimits
-{
-    public const int MaxLength = Emails.EmailAddress.MaxLength;
-}
 
 public static class VerifyEmailEndpoint
 {
@@ -83,33 +72,6 @@ public static class VerifyEmailEndpoint
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation("User {UserId} verified their email address", user.Id);
         return TypedResults.Ok(new VerificationResponse(user.Email, true));
-    }
-}
-
-public static class ResendVerificationEndpoint
-{
-    /// <summary>
-    /// POST /api/auth/verification {email}: sends a new link to an account that is not verified yet, keeping the password
-    /// it registered with. The answer is always 202 and the same, whether the address has an account, a verified one or
-    /// none: only the mailbox learns which.
-    /// </summary>
-    public static async Task<Results<Accepted<RegistrationAccepted>, ProblemHttpResult>> Handle(VerificationRequest request, HttpContext http,
-        IDocumentSession session, AttemptLimiter attempts, IdentityMailSignal mail, IConfiguration configuration, TimeProvider clock,
-        CancellationToken cancellationToken)
-    {
-        var normalized = User.Normalize(request.Email);
-        if (await attempts.TryCountAsync([attempts.Settings.Registration(normalized)], cancellationToken) is { } lockedFor)
-            return TooManyRequests.Problem(http, lockedFor, "Too many requests for this email.");
-        var user = await session.Query<User>().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
-        if (user is { IsVerified: false })
-        {
-            var now = clock.GetUtcNow();
-            var token = EmailVerification.Create(session, user, user.PasswordHash, user.Name, now);
-            session.Insert(IdentityEmails.Verify(user.Email, user.Name, token, OpenApiServers.PublicUrl(configuration), EmailVerification.Lifetime, now));
-            await session.SaveChangesAsync(cancellationToken);
-            mail.Notify();
-        }
-        return RegisterEndpoint.Accepted();
     }
 }
 

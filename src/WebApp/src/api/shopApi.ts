@@ -23,8 +23,6 @@ export const auth = {
     api.post<RegistrationAccepted>("/api/auth/register", { email, password, name }),
   /** Opens a verification link: the token from the link's #token= fragment. */
   verifyEmail: (token: string) => api.post<EmailVerified>("/api/auth/verify-email", { token }),
-  /** Mails a new verification link to an address that has an account waiting for it (the answer never says which). */
-  resendVerification: (email: string) => api.post<RegistrationAccepted>("/api/auth/verification", { email }),
   me: (signal?: AbortSignal) => api.get<User>("/api/auth/me", { signal }),
 };
 

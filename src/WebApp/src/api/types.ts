@@ -14,7 +14,7 @@ export interface User {
   emailVerified?: boolean;
 }
 
-/** What registration (and a request for a new verification link) answers, whatever the address's state. */
+/** What registration answers, the same whatever the address's state (new, waiting for verification, verified). */
 export interface RegistrationAccepted {
   message: string;
 }

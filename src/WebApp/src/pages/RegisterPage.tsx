@@ -1,7 +1,6 @@
 import { type ChangeEvent, type FormEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import type { ApiError } from "../api/problems";
-import { auth as authApi } from "../api/shopApi";
 import { useAuth } from "../auth/AuthContext";
 import { Field } from "../components/Field";
 import { Notice } from "../components/States";
@@ -36,7 +35,9 @@ export function RegisterPage() {
     }
   };
 
-  if (sentTo) return <CheckYourInbox email={sentTo.email} message={sentTo.message} next={next} />;
+  // Sending the link again is registering again: the new link carries this form's password (the gateway answers the same).
+  const resend = () => register(form.name.trim(), form.email.trim(), form.password);
+  if (sentTo) return <CheckYourInbox email={sentTo.email} message={sentTo.message} next={next} resend={resend} />;
 
   const fieldErrors = error?.fieldErrors ?? {};
   return (
@@ -69,7 +70,7 @@ export function RegisterPage() {
 }
 
 /** The verification step: the account exists (or the address already had one); the email's link finishes it. */
-function CheckYourInbox({ email, message, next }: { email: string; message: string; next: string }) {
+function CheckYourInbox({ email, message, next, resend: sendAgain }: { email: string; message: string; next: string; resend: () => Promise<string> }) {
   const [resent, setResent] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -78,7 +79,7 @@ function CheckYourInbox({ email, message, next }: { email: string; message: stri
     setBusy(true);
     setError(null);
     try {
-      setResent((await authApi.resendVerification(email)).message);
+      setResent(await sendAgain());
     } catch (e) {
       setError(toApiError(e).message);
     } finally {
