@@ -21,6 +21,7 @@ public sealed class Workload(ShopHttp http, string runId)
     record CheckoutAccepted(Guid OrderId);
 
     int _customers;
+    Account? _admin;
 
     public List<Guid> Products { get; } = [];
     public List<Account> Readers { get; } = [];
@@ -31,6 +32,8 @@ public sealed class Workload(ShopHttp http, string runId)
 
     public async Task CreateProductsAsync(Account admin, int count, Action progressed, CancellationToken cancellationToken)
     {
+        // The admin also verifies the customers' email addresses (POST /api/users/{id}/verify), as support staff can.
+        _admin = admin;
         for (var i = 0; i < count; i++)
         {
             var product = await http.SendForAsync<ProductCreated>(HttpMethod.Post, "api/products", admin, cancellationToken, new
@@ -99,7 +102,8 @@ public sealed class Workload(ShopHttp http, string runId)
     }
 
     Task<Account> NewCustomerAsync(CancellationToken cancellationToken) =>
-        Account.RegisterAsync(http, $"bench-{runId}-{Interlocked.Increment(ref _customers)}@bench.shop.test", Password, cancellationToken);
+        Account.RegisterAsync(http, $"bench-{runId}-{Interlocked.Increment(ref _customers)}@bench.shop.test", Password,
+            _admin ?? throw new InvalidOperationException("Customers are created after the products (whose admin verifies them)."), cancellationToken);
 
     /// <summary>The read-path requests, one per kind, each cycling over the set-up products, readers and orders.</summary>
     public IReadOnlyList<ReadTarget> ReadTargets() =>

@@ -13,7 +13,10 @@ namespace Shop.BuildingBlocks;
 
 public static class ServiceDefaults
 {
-    /// <summary>What every Shop service has: logs and traces, ProblemDetails, JWT validation, health, OpenAPI.</summary>
+    /// <summary>
+    /// What every Shop service has: logs and traces, ProblemDetails, JWT validation, health, OpenAPI, and the input hygiene
+    /// (allowed methods, no control characters) and private-response caching rules of <see cref="UseShopDefaults"/>.
+    /// </summary>
     public static WebApplicationBuilder AddShopDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         builder.AddShopTelemetry(serviceName);
@@ -21,7 +24,7 @@ public static class ServiceDefaults
         builder.AddShopRequestSizeLimits();
         builder.AddShopAuthentication();
         builder.Services.AddShopHealthChecks().AddPostgresCheck();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.UseConfiguredServers(builder.Configuration));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return builder;
     }
@@ -31,6 +34,8 @@ public static class ServiceDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseShopRequestSizeLimits();
+        app.UseShopInputHygiene();
+        app.UseShopPrivateResponses();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapShopHealth();

@@ -2,8 +2,9 @@ using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Shop.BuildingBlocks.Security;
 using Shop.BuildingBlocks.Operations;
+using Shop.BuildingBlocks.Payments;
+using Shop.BuildingBlocks.Security;
 using Shop.CartService.Carts;
 using Shop.CartService.Carts.Abandoning;
 using Shop.CartService.Carts.AddingItem;
@@ -28,6 +29,8 @@ public static class CartModule
         options.Schema.For<ActiveCart>();
         options.Schema.For<CatalogProduct>();
         options.Schema.For<CheckoutRecord>().Identity(r => r.Id).Index(r => r.CustomerId);
+        // Card text that checkouts stored before they were refused (PaymentMethodMasking): the events, and the cart snapshot.
+        options.AddPaymentMethodMaskingRule<CheckedOut>(e => e.PaymentMethod, (e, masked) => e with { PaymentMethod = masked });
     }
 
     public static void DescribeOperations(OperationsCatalog operations) => operations.EventStreams<Cart>("cart");
@@ -45,6 +48,7 @@ public static class CartModule
         });
         builder.Services.AddHostedService<CatalogReplicaSync>();
 
+        builder.Services.AddPaymentMethodMasking<CheckedOut>(e => e.PaymentMethod, new PaymentMethodCopy(typeof(Cart), "Checkout", "PaymentMethod"));
         builder.Services.AddSingleton<CartWriter>();
         builder.Services.AddSingleton<CartReader>();
         builder.Services.TryAddSingleton(TimeProvider.System);

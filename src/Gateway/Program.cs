@@ -1,6 +1,7 @@
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Persistence;
 using Shop.Gateway.Identity;
+using Shop.Gateway.Identity.Tokens;
 using Shop.Gateway.Perimeter;
 using Shop.Gateway.Routing;
 using Shop.Gateway.WebApp;
@@ -22,7 +23,8 @@ var app = builder.Build();
 app.UseForwardedHeaders();   // first: everything after keys on the real client address
 app.UseSecurityHeaders();
 app.UseCors();               // answers preflights before authentication and rate limits
-app.UseShopDefaults();       // exception handler, ProblemDetails, body size limit, authentication, authorization, health
+app.UseShopDefaults();       // exception handler, ProblemDetails, body size limit, input filter, authentication, authorization, health
+app.UseRevokedTokenRefusal(); // a logged-out access token goes no further, not even to a service
 app.UseRateLimiter();        // after authentication: the per-user limit keys on the validated token's subject
 app.MapIdentity();
 app.MapApiDocs();

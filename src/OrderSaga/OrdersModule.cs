@@ -3,9 +3,11 @@ using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
 using Shop.Messaging.Sagas;
-using Shop.BuildingBlocks.Security;
 using Shop.BuildingBlocks.Operations;
+using Shop.BuildingBlocks.Payments;
+using Shop.BuildingBlocks.Security;
 using Shop.OrderSaga.Checkout;
+using Shop.OrderSaga.Orders;
 using Shop.OrderSaga.Orders.CancellingOrder;
 using Shop.OrderSaga.Orders.ListingAllOrders;
 using Shop.OrderSaga.Orders.Projections;
@@ -24,6 +26,8 @@ public static class OrdersModule
         // Async (the daemon keeps it up to date): operators can rebuild it while orders keep flowing.
         options.Projections.Snapshot<OrderDetails>(SnapshotLifecycle.Async);
         options.Schema.For<OrderDetails>().Index(o => o.CustomerId);
+        // Card text that checkouts passed on before the cart refused it (PaymentMethodMasking): the events, the read model, the saga.
+        options.AddPaymentMethodMaskingRule<OrderPlaced>(e => e.PaymentMethod, (e, masked) => e with { PaymentMethod = masked });
     }
 
     /// <summary>The async daemon (HotCold: one instance runs the shards) for OrderDetails and the status relay.</summary>
@@ -44,6 +48,8 @@ public static class OrdersModule
     {
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection(CheckoutOptions.Section));
         builder.Services.AddFinishedSagaRetention<CheckoutState>(FinishedCheckoutStates);
+        builder.Services.AddPaymentMethodMasking<OrderPlaced>(e => e.PaymentMethod,
+            new PaymentMethodCopy(typeof(OrderDetails), "Payment", "Method"), new PaymentMethodCopy(typeof(CheckoutState), nameof(CheckoutState.PaymentMethod)));
         return builder;
     }
 

@@ -110,6 +110,8 @@ public class CartServiceFixture : IAsyncLifetime
         return new CartClient(http, userId);
     }
 
+    public string SigningKey => _signingKey;
+
     public string Token(Guid userId, string role) => TestTokens.Create(_signingKey, userId, $"{userId:N}@shop.test", role);
 
     public record Product(Guid Id, string Sku, string Name, decimal Price, string Currency, string Category, bool Active);

@@ -15,7 +15,7 @@ public sealed class CheckoutThroughGatewayTests(ClusterFixture fixture)
     [Fact]
     public async Task A_paid_order_completes_and_a_declined_order_fails_with_its_stock_back()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer("Ada Shopper");
 
         var catalog = await WaitForCatalog(shopper);
@@ -51,11 +51,11 @@ public sealed class CheckoutThroughGatewayTests(ClusterFixture fixture)
     [Fact]
     public async Task Requests_without_a_valid_token_are_refused_and_orders_stay_private()
     {
-        using var anonymous = new ShopApi(_cluster.GatewayAddress);
+        using var anonymous = _cluster.Api();
         using (var response = await anonymous.Http.GetAsync("api/cart"))
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
 
-        using var owner = new ShopApi(_cluster.GatewayAddress);
+        using var owner = _cluster.Api();
         await owner.SignUpCustomer();
         var product = (await WaitForCatalog(owner)).Items[0];
         await owner.AddToCart(product.Id, 1);
@@ -64,7 +64,7 @@ public sealed class CheckoutThroughGatewayTests(ClusterFixture fixture)
         // The order becomes visible once the saga has placed it (checkout answers 202 before that).
         await owner.WaitForOrder(orderId, SagaTimeout, "Placed", "StockReserved", "PaymentCaptured", "Confirmed", "Completed");
 
-        using var stranger = new ShopApi(_cluster.GatewayAddress);
+        using var stranger = _cluster.Api();
         await stranger.SignUpCustomer();
         using (var response = await stranger.Http.GetAsync($"api/orders/{orderId}"))
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -75,7 +75,7 @@ public sealed class CheckoutThroughGatewayTests(ClusterFixture fixture)
     [Fact]
     public async Task Invalid_input_gets_a_problem_details_answer()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer();
 
         using var badQuantity = await shopper.Http.PostAsJsonAsync("api/cart/items", new { productId = Guid.NewGuid(), quantity = 0 });

@@ -20,7 +20,7 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
     [Fact]
     public async Task Operators_inspect_time_travel_and_replay_an_order_with_shopctl()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         var email = await shopper.SignUpCustomer("Olga Operator-Test");
         var customerId = (await shopper.Get<JsonElement>("api/auth/me")).GetProperty("id").GetGuid();
         var product = await FirstProduct(shopper);

@@ -15,7 +15,7 @@ public sealed class OrderPathsTests(ClusterFixture fixture)
     [Fact]
     public async Task Ordering_more_than_is_in_stock_fails_the_order_as_out_of_stock()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer();
         var scarce = (await shopper.Products("?search=desk%20lamp")).Items.Single();
         await shopper.AddToCart(scarce.Id, scarce.Available + 1);
@@ -34,7 +34,7 @@ public sealed class OrderPathsTests(ClusterFixture fixture)
     [Fact]
     public async Task Cancelling_a_completed_order_refunds_it()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer();
         var product = (await shopper.Products("?search=sticker")).Items.First();
         await shopper.AddToCart(product.Id, 2);
@@ -55,14 +55,14 @@ public sealed class OrderPathsTests(ClusterFixture fixture)
     [Fact]
     public async Task Cancelling_someone_elses_or_an_unknown_order_is_not_found()
     {
-        using var owner = new ShopApi(_cluster.GatewayAddress);
+        using var owner = _cluster.Api();
         await owner.SignUpCustomer();
         var product = (await owner.Products("?search=notebook")).Items.First();
         await owner.AddToCart(product.Id, 1);
         var orderId = await owner.Checkout("pm_card_visa");
         await owner.WaitForOrder(orderId, SagaTimeout, Terminal);
 
-        using var stranger = new ShopApi(_cluster.GatewayAddress);
+        using var stranger = _cluster.Api();
         await stranger.SignUpCustomer();
         using (var response = await stranger.Cancel(orderId))
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

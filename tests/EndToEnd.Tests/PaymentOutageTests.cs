@@ -22,7 +22,7 @@ public sealed class PaymentOutageTests : IAsyncLifetime
     [Fact]
     public async Task Unanswered_payments_time_out_or_cancel_and_late_captures_are_refunded()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer();
         var product = (await shopper.Products("?search=hoodie")).Items.Single();
         var stockBefore = product.Available;

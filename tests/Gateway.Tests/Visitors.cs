@@ -21,7 +21,7 @@ public static class Visitors
     /// <summary>A client of one gateway instance, coming from <paramref name="address"/> (a new one unless given).</summary>
     public static ShopApi New(ShopCluster cluster, string? address = null, int gateway = 0)
     {
-        var api = new ShopApi(cluster.Instances("gateway")[gateway].BaseAddress);
+        var api = new ShopApi(cluster.Instances("gateway")[gateway].BaseAddress, cluster.Mail);
         api.Http.DefaultRequestHeaders.Add("X-Forwarded-For", address ?? NewAddress());
         return api;
     }
@@ -30,13 +30,12 @@ public static class Visitors
 
     public const string Password = "a long enough password";
 
-    /// <summary>Registers a customer (from a fresh address) and returns its email.</summary>
+    /// <summary>Registers a customer (from a fresh address), verifies it from the email and returns its email.</summary>
     public static async Task<string> RegisterCustomer(ShopCluster cluster, string? email = null)
     {
         email ??= NewEmail();
         using var api = New(cluster);
-        using var response = await api.Register(email, Password, "Test Customer");
-        await ShopApi.EnsureSuccess(response);
+        await api.RegisterVerified(email, Password, "Test Customer");
         return email;
     }
 

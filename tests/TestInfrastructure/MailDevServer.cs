@@ -16,7 +16,8 @@ public sealed record ReceivedEmail(string Id, string Subject, List<ReceivedEmail
 }
 
 /// <summary>
-/// A real SMTP server with an HTTP API (maildev, installed by ./shop under .shop/tools). Started on free ports with a
+/// A real SMTP server with an HTTP API (maildev, installed by ./shop under .shop/tools), started the way ./shop run starts
+/// it: behind build/mail-sink/mail-sink.mjs, which keeps the inbox to its own origin. Started on free ports with a
 /// private mail directory, so received mail survives a stop/start (the "SMTP down" tests) and nothing is shared with
 /// other runs. Fails loudly when maildev is not installed.
 /// </summary>
@@ -39,14 +40,21 @@ public sealed class MailDevServer : IAsyncDisposable
     public int WebPort { get; }
     public bool IsRunning => _process is { HasExited: false };
 
-    public static string Executable
+    /// <summary>The guard every Shop mail sink runs behind (same-origin only).</summary>
+    public static string Guard => Path.Combine(RepositoryLayout.Root, "build", "mail-sink", "mail-sink.mjs");
+
+    /// <summary>The maildev package directory (SHOP_TEST_MAILDEV, which ./shop test sets, or ./shop's install).</summary>
+    public static string Package
     {
         get
         {
             var path = Environment.GetEnvironmentVariable("SHOP_TEST_MAILDEV") is { Length: > 0 } configured
                 ? configured
-                : Path.Combine(RepositoryLayout.Root, ".shop", "tools", "maildev", "node_modules", "maildev", "dist", "bin", "maildev.js");
-            if (!File.Exists(path))
+                : Path.Combine(RepositoryLayout.Root, ".shop", "tools", "maildev", "node_modules", "maildev");
+            // An older setting named maildev's bin script (…/maildev/dist/bin/maildev.js): its package is two folders up.
+            if (File.Exists(path) && path.EndsWith(".js", StringComparison.Ordinal))
+                path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+            if (!File.Exists(Path.Combine(path, "dist", "index.js")))
                 throw new InvalidOperationException(
                     $"maildev (the SMTP server of these tests) is not installed at {path}. Run the tests with `./shop test`, or `./shop infra` once, which install it.");
             return path;
@@ -61,7 +69,7 @@ public sealed class MailDevServer : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(_logPath)!);
         var info = new ProcessStartInfo("node",
         [
-            Executable, "--smtp", SmtpPort.ToString(), "--ip", "127.0.0.1", "--web", WebPort.ToString(), "--web-ip", "127.0.0.1",
+            Guard, "--maildev", Package, "--smtp", SmtpPort.ToString(), "--ip", "127.0.0.1", "--web", WebPort.ToString(), "--web-ip", "127.0.0.1",
             "--mail-directory", _directory,
         ])
         {
@@ -104,7 +112,7 @@ public sealed class MailDevServer : IAsyncDisposable
 
     public async Task<IReadOnlyList<ReceivedEmail>> EmailsAsync()
     {
-        using var response = await _http.GetAsync("api/email");
+        using var response = await GetWithRetryAsync("api/email");
         response.EnsureSuccessStatusCode();
         var raw = await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? [];
         return raw.Select(Parse).ToList();
@@ -112,6 +120,46 @@ public sealed class MailDevServer : IAsyncDisposable
 
     public async Task<IReadOnlyList<ReceivedEmail>> EmailsForOrderAsync(Guid orderId) =>
         (await EmailsAsync()).Where(e => e.Header("X-Shop-Order-Id") == orderId.ToString()).ToList();
+
+    /// <summary>The emails to an address, of one kind (the gateway's X-Shop-Email header) when given, oldest first.</summary>
+    public async Task<IReadOnlyList<ReceivedEmail>> EmailsToAsync(string address, string? kind = null) =>
+        (await EmailsAsync())
+        .Where(e => e.To.Any(to => string.Equals(to.Email, address, StringComparison.OrdinalIgnoreCase)))
+        .Where(e => kind is null || e.Header("X-Shop-Email") == kind)
+        .ToList();
+
+    /// <summary>Waits for the <paramref name="count"/>-th email of a kind to an address and returns it.</summary>
+    public async Task<ReceivedEmail> WaitForEmailAsync(string address, string kind, int count = 1, TimeSpan? timeout = null)
+    {
+        IReadOnlyList<ReceivedEmail> found = [];
+        if (await Poll.Until(async () => (found = await EmailsToAsync(address, kind)).Count >= count, timeout ?? TimeSpan.FromSeconds(60),
+                TimeSpan.FromMilliseconds(200)))
+            return found[count - 1];
+        throw new TimeoutException($"No {(count == 1 ? "" : $"{count}th ")}{kind} email reached {address} within {timeout ?? TimeSpan.FromSeconds(60)} ({found.Count} did).");
+    }
+
+    /// <summary>The verification token in the link of a verify-email message (the part after #token=).</summary>
+    public static string VerificationToken(ReceivedEmail email)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(email.Text ?? "", "verify-email#token=([A-Za-z0-9_-]+)");
+        if (!match.Success)
+            throw new InvalidOperationException($"The email '{email.Subject}' holds no verification link:\n{email.Text}");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>A GET repeated once after a connection failure (an idle pooled connection the server closed meanwhile).</summary>
+    async Task<HttpResponseMessage> GetWithRetryAsync(string path)
+    {
+        try
+        {
+            return await _http.GetAsync(path);
+        }
+        catch (HttpRequestException)
+        {
+            await Task.Delay(200);
+            return await _http.GetAsync(path);
+        }
+    }
 
     static ReceivedEmail Parse(JsonElement email) => new(
         email.GetProperty("id").GetString()!,

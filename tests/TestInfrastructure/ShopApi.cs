@@ -6,9 +6,14 @@ using System.Text.Json.Serialization;
 
 namespace Shop.Testing;
 
-/// <summary>A client of the public API, as the web app uses it: everything goes through the gateway.</summary>
-public sealed class ShopApi(Uri gateway) : IDisposable
+/// <summary>
+/// A client of the public API, as the web app uses it: everything goes through the gateway. With the system's mail server
+/// (<see cref="ShopCluster.Api"/>) it signs customers up the way a person does: register, open the link in the email, sign in.
+/// </summary>
+public sealed class ShopApi(Uri gateway, MailDevServer? mail = null) : IDisposable
 {
+    public const string VerifyEmailKind = "verify-email";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public HttpClient Http { get; } = new() { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
@@ -39,16 +44,43 @@ public sealed class ShopApi(Uri gateway) : IDisposable
         return tokens;
     }
 
-    /// <summary>Registers a new customer with a unique email and logs in as them.</summary>
+    public const string CustomerPassword = "a long enough password";
+
+    /// <summary>Registers a new customer with a unique email, verifies it from the email Shop sent and logs in as them.</summary>
     public async Task<string> SignUpCustomer(string name = "Test Customer")
     {
         var email = $"customer-{Guid.NewGuid():N}@shop.test";
-        const string password = "a long enough password";
-        using var registered = await Register(email, password, name);
-        await EnsureSuccess(registered);
-        await Login(email, password);
+        await RegisterVerified(email, CustomerPassword, name);
+        await Login(email, CustomerPassword);
         return email;
     }
+
+    /// <summary>Registers an account and opens the link of the verification email it gets (the latest one to that address).</summary>
+    public async Task RegisterVerified(string email, string password, string name)
+    {
+        var before = (await Mailbox.EmailsToAsync(email, VerifyEmailKind)).Count;
+        using (var registered = await Register(email, password, name))
+            await EnsureSuccess(registered);
+        await VerifyFromEmail(email, before + 1);
+    }
+
+    /// <summary>Opens the link of the <paramref name="count"/>-th verification email to the address (POST /api/auth/verify-email).</summary>
+    public async Task VerifyFromEmail(string email, int count = 1)
+    {
+        var message = await Mailbox.WaitForEmailAsync(email, VerifyEmailKind, count);
+        using var response = await VerifyEmail(MailDevServer.VerificationToken(message));
+        await EnsureSuccess(response);
+    }
+
+    public async Task<HttpResponseMessage> VerifyEmail(string token) =>
+        await Http.PostAsJsonAsync("api/auth/verify-email", new { token }, Json);
+
+    MailDevServer Mailbox => mail ?? throw new InvalidOperationException(
+        "This ShopApi has no mail server to read verification links from: create it with ShopCluster.Api() (or pass the cluster's Mail).");
+
+    /// <summary>Ends the session: the refresh token's family and the current access token (POST /api/auth/logout, signed in).</summary>
+    public async Task<HttpResponseMessage> Logout(string refreshToken) =>
+        await Http.PostAsJsonAsync("api/auth/logout", new { refreshToken }, Json);
 
     public async Task<ProductPage> Products(string query = "") => (await Get<ProductPage>($"api/products{query}"))!;
 

@@ -22,12 +22,24 @@ public class ShopCluster : IAsyncDisposable
     ];
 
     readonly Dictionary<string, List<ServiceProcess>> _services = new();
+    readonly List<ServiceProcess> _extra = [];
+    Dictionary<string, List<int>> _ports = new();
     TestDatabase? _database;
     TestVirtualHost? _virtualHost;
+    MailDevServer? _mail;
 
     public string JwtSigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string AdminEmail { get; } = "admin@shop.test";
-    public string AdminPassword { get; } = "Admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+    public string AdminPassword { get; } = "Shop-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>
+    /// The cluster's SMTP server (maildev behind its guard, as ./shop run has it): every service sends its email there, so
+    /// tests read what customers would receive — the gateway's verification links, the notifications.
+    /// </summary>
+    public MailDevServer Mail => _mail ?? throw new InvalidOperationException("Not started");
+
+    /// <summary>A client of the public API through the gateway that can read the cluster's mail (to verify new accounts).</summary>
+    public ShopApi Api() => new(GatewayAddress, Mail);
     public string LogDirectory { get; private set; } = "";
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started");
     public TestVirtualHost VirtualHost => _virtualHost ?? throw new InvalidOperationException("Not started");
@@ -62,8 +74,10 @@ public class ShopCluster : IAsyncDisposable
         _database = await TestEnvironment.CreateDatabaseAsync(purpose);
         _virtualHost = await TestEnvironment.CreateVirtualHostAsync(purpose, DefaultQueueType);
         LogDirectory = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
+        _mail = new MailDevServer(LogDirectory);
+        await _mail.StartAsync();
 
-        var ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => LoopbackPorts.Next()).ToList());
+        var ports = _ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => LoopbackPorts.Next()).ToList());
         var started = ServiceProjects.Where(s => OnlyServices is null || OnlyServices.Contains(s.Name)).ToArray();
         foreach (var (name, project) in started)
         {
@@ -107,8 +121,10 @@ public class ShopCluster : IAsyncDisposable
             ["Services__Orders"] = $"http://127.0.0.1:{ports["orders"][0]}",
             ["Services__Payments"] = $"http://127.0.0.1:{ports["payments"][0]}",
             ["Services__Notifications"] = $"http://127.0.0.1:{ports["notifications"][0]}",
-            // No SMTP server in these runs: NotificationService writes its email as .eml files beside the logs.
-            ["Notifications__Email__PickupDirectory"] = Path.Combine(LogDirectory, "mail"),
+            ["Smtp__Host"] = "127.0.0.1",
+            ["Smtp__Port"] = Mail.SmtpPort.ToString(),
+            ["Smtp__Security"] = "None",
+            ["Http__PublicUrl"] = $"http://127.0.0.1:{ports["gateway"][0]}",
         };
         // The gateway's per-address and per-user limits are made for a public shop; test suites sign up and poll for many
         // customers from 127.0.0.1 within seconds. Settings (applied below) can set them again, as Gateway.Tests does.
@@ -118,6 +134,24 @@ public class ShopCluster : IAsyncDisposable
         foreach (var (key, value) in Settings)
             environment[key.Replace(":", "__")] = value;
         return environment;
+    }
+
+    /// <summary>
+    /// One more process of a service on the cluster's database, broker and mail, with extra settings (e.g. a gateway with
+    /// another Admin:Email, to see what its start-up does). Stopped with the cluster.
+    /// </summary>
+    public async Task<ServiceProcess> StartExtraAsync(string service, IReadOnlyDictionary<string, string> settings)
+    {
+        var project = ServiceProjects.Single(s => s.Name == service).Project;
+        var environment = Environment(_ports);
+        foreach (var (key, value) in settings)
+            environment[key.Replace(":", "__")] = value;
+        var process = new ServiceProcess($"{service}-extra-{_extra.Count + 1}", RepositoryLayout.ServiceDll(project), LoopbackPorts.Next(), environment,
+            Path.Combine(LogDirectory, $"{service}-extra-{_extra.Count + 1}.log"));
+        _extra.Add(process);
+        process.Start();
+        await process.WaitUntilReadyAsync(StartupTimeout);
+        return process;
     }
 
     public async Task RestartAsync(string service, int instance = 0)
@@ -133,12 +167,14 @@ public class ShopCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _services.Values.SelectMany(l => l))
+        foreach (var process in _services.Values.SelectMany(l => l).Concat(_extra))
             await process.DisposeAsync();
         if (_virtualHost is not null)
             await _virtualHost.DisposeAsync();
         if (_database is not null)
             await _database.DisposeAsync();
+        if (_mail is not null)
+            await _mail.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 

@@ -137,6 +137,19 @@ public sealed class TestVirtualHost(string name, Uri amqpUri, Uri? management) :
         return document.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
     }
 
+    /// <summary>Messages waiting in the dead-letter queues (&lt;queue&gt;_error) of this virtual host (needs the management API).</summary>
+    public async Task<long> MessagesInErrorQueuesAsync()
+    {
+        if (management is null)
+            throw new InvalidOperationException("Queue inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
+        using var http = TestEnvironment.ManagementClient(management);
+        var json = await http.GetStringAsync($"api/queues/{Uri.EscapeDataString(Name)}?columns=name,messages");
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray()
+            .Where(q => q.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
+            .Sum(q => q.TryGetProperty("messages", out var messages) && messages.ValueKind == System.Text.Json.JsonValueKind.Number ? messages.GetInt64() : 0);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (management is null)

@@ -8,9 +8,16 @@ namespace Shop.Testing;
 /// <summary>Access tokens signed like the gateway signs them, for tests that call a service directly.</summary>
 public static class TestTokens
 {
-    public static string Create(string signingKey, Guid userId, string email, params string[] roles)
+    /// <summary>A token of an account whose email address is verified (what the gateway issues at sign-in).</summary>
+    public static string Create(string signingKey, Guid userId, string email, params string[] roles) =>
+        Create(signingKey, userId, email, emailVerified: true, roles);
+
+    /// <summary>A token that says whether the account's address is verified (email_verified), as the gateway's do.</summary>
+    public static string Create(string signingKey, Guid userId, string email, bool emailVerified, params string[] roles)
     {
-        var claims = new List<Claim> { new("sub", userId.ToString()), new("email", email), new("name", email) };
+        var claims = new List<Claim> { new("sub", userId.ToString()), new("email", email), new("name", email), new("jti", Guid.NewGuid().ToString("N")) };
+        if (emailVerified)
+            claims.Add(new Claim("email_verified", "true"));
         claims.AddRange(roles.Select(role => new Claim("role", role)));
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

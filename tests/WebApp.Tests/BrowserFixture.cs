@@ -74,7 +74,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A client of the public API for set-up and for checking what the browser did.</summary>
-    public ShopApi Api() => new(Cluster.GatewayAddress);
+    public ShopApi Api() => Cluster.Api();
 
     public async Task<ShopApi> AdminApiAsync()
     {

@@ -20,7 +20,7 @@ public sealed class ShopperCheckoutTests(BrowserFixture fixture)
         await Expect(shopper.Page.GetByRole(AriaRole.List, new() { Name = "Products" }).GetByRole(AriaRole.Article)).ToHaveCountAsync(12);
         await shopper.ScreenshotAsync("01-catalog");
 
-        await shopper.RegisterAsync("Grace Shopper", $"grace-{Guid.NewGuid():N}@shop.test", "correct horse battery");
+        await shopper.RegisterAsync("Grace Shopper", $"grace-{Guid.NewGuid():N}@shop.test", "correct horse battery", fixture.Cluster.Mail);
 
         await shopper.SearchAsync("mug");
         await Expect(shopper.Page.Locator(".result-count")).ToHaveTextAsync("2 products matching “mug”");

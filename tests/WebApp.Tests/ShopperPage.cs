@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Shop.Testing;
+using Xunit;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.WebApp.Tests;
@@ -35,7 +37,11 @@ public sealed partial class ShopperPage : IAsyncDisposable
         await Expect(Page.Locator("main")).ToBeVisibleAsync();
     }
 
-    public async Task RegisterAsync(string name, string email, string password)
+    /// <summary>
+    /// Signs up as a person does: the form, the "check your inbox" step, the link in the email (read from the system's
+    /// mail sink) opened in this tab, then sign-in.
+    /// </summary>
+    public async Task RegisterAsync(string name, string email, string password, MailDevServer mail)
     {
         await OpenAsync("/");
         await Link("Create account").ClickAsync();
@@ -44,6 +50,21 @@ public sealed partial class ShopperPage : IAsyncDisposable
         await Field("Email").FillAsync(email);
         await Field("Password").FillAsync(password);
         await Button("Create account").ClickAsync();
+        await Expect(Heading("Check your inbox")).ToBeVisibleAsync();
+        await Expect(Page.GetByText(email)).ToBeVisibleAsync();
+
+        var message = await mail.WaitForEmailAsync(email, ShopApi.VerifyEmailKind);
+        var link = Regex.Match(message.Text ?? "", @"https?://\S+/verify-email#token=[A-Za-z0-9_-]+").Value;
+        Assert.False(string.IsNullOrEmpty(link), $"no verification link in:\n{message.Text}");
+        await Page.GotoAsync(link);
+        await Expect(Page.GetByText($"Your email address {email} is confirmed.")).ToBeVisibleAsync();
+        // The token leaves the address bar once it is read.
+        await Expect(Page).ToHaveURLAsync(new Regex("/verify-email$"));
+        await Link("Sign in").Last.ClickAsync();
+        await Expect(Heading("Sign in")).ToBeVisibleAsync();
+        await Field("Email").FillAsync(email);
+        await Field("Password").FillAsync(password);
+        await Button("Sign in").ClickAsync();
         await ExpectSignedInAsync(name);
     }
 

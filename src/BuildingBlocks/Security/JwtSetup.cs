@@ -52,6 +52,8 @@ public static class ShopClaims
     public const string Email = "email";
     public const string Name = "name";
     public const string Role = "role";
+    /// <summary>"true" when the account's email address is verified (OIDC's claim name); checkout requires it.</summary>
+    public const string EmailVerified = "email_verified";
 }
 
 public static class ShopRoles
@@ -77,6 +79,8 @@ public static class JwtSetup
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = settings.ValidationParameters;
+                // WWW-Authenticate says only "Bearer": why a token was refused (unknown key, wrong issuer) helps nobody but a forger.
+                options.IncludeErrorDetails = false;
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ShopPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(ShopRoles.Admin));
@@ -97,4 +101,6 @@ public static class ClaimsPrincipalExtensions
     public static string GetDisplayName(this ClaimsPrincipal user) => user.FindFirstValue(ShopClaims.Name) ?? user.GetEmail();
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(ShopRoles.Admin);
+
+    public static bool HasVerifiedEmail(this ClaimsPrincipal user) => user.FindFirstValue(ShopClaims.EmailVerified) == "true";
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Shop.BuildingBlocks.Http;
@@ -9,10 +10,12 @@ using Shop.Gateway.Identity.External;
 using Shop.Gateway.Identity.FindingUsers;
 using Shop.Gateway.Identity.Lockout;
 using Shop.Gateway.Identity.LoggingIn;
+using Shop.Gateway.Identity.Mail;
 using Shop.Gateway.Identity.Promoting;
 using Shop.Gateway.Identity.Refreshing;
 using Shop.Gateway.Identity.Registering;
 using Shop.Gateway.Identity.Tokens;
+using Shop.Gateway.Identity.Verifying;
 using Shop.Gateway.Perimeter;
 
 namespace Shop.Gateway.Identity;
@@ -24,7 +27,10 @@ public static class IdentityModule
     public static void ConfigureDocuments(Marten.StoreOptions options)
     {
         options.Schema.For<User>().UniqueIndex(u => u.NormalizedEmail!).UseOptimisticConcurrency(true);
-        options.Schema.For<RefreshToken>().Index(t => t.FamilyId).UseOptimisticConcurrency(true);
+        options.Schema.For<RefreshToken>().Index(t => t.FamilyId).Index(t => t.UserId).UseOptimisticConcurrency(true);
+        options.Schema.For<EmailVerification>().Index(v => v.UserId);
+        options.Schema.For<OutgoingEmail>().Index(e => e.DueAt).UseOptimisticConcurrency(true);
+        options.Schema.For<RevokedAccessToken>().Index(t => t.RevokedAt).Index(t => t.ExpiresAt);
         options.Schema.For<AttemptCounter>().UseOptimisticConcurrency(true);
         options.Schema.For<ExternalLogin>();
     }
@@ -38,6 +44,14 @@ public static class IdentityModule
         builder.Services.AddSingleton<AttemptLimiter>();
         builder.Services.AddHostedService<AttemptCounterCleanup>();
         builder.Services.AddHostedService<AdminBootstrapper>();
+        builder.Services.Configure<IdentityMailOptions>(builder.Configuration.GetSection(IdentityMailOptions.Section));
+        builder.Services.Configure<IdentitySmtpOptions>(builder.Configuration.GetSection(IdentitySmtpOptions.Section));
+        builder.Services.AddSingleton<IdentityMailSignal>();
+        builder.Services.AddSingleton<IdentityMailSender>();
+        builder.Services.AddHostedService<IdentityMailer>();
+        builder.Services.AddSingleton<AccessTokenDenyList>();
+        builder.Services.AddHostedService<AccessTokenDenyListSync>();
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, AccessTokenRevocation.Enforce);
         builder.AddExternalAuthentication();
         return builder;
     }
@@ -47,19 +61,21 @@ public static class IdentityModule
         var auth = app.MapGroup("/api/auth").WithTags("Identity");
         auth.MapPost("/register", RegisterEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Register);
         auth.MapPost("/login", LoginEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
+        auth.MapPost("/verify-email", VerifyEmailEndpoint.Handle).AllowAnonymous().RequireRateLimiting(RateLimits.Login);
         auth.MapPost("/refresh", RefreshEndpoint.Refresh).AllowAnonymous();
-        auth.MapPost("/logout", RefreshEndpoint.Logout).AllowAnonymous();
+        auth.MapPost("/logout", RefreshEndpoint.Logout).RequireAuthorization();
         auth.MapGet("/me", Me).RequireAuthorization();
 
         var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(ShopPolicies.Admin);
         users.MapGet("/", FindUserEndpoint.Handle);
         users.MapPost("/{id:guid}/promote", PromoteUserEndpoint.Handle);
+        users.MapPost("/{id:guid}/verify", AdminVerifyEndpoint.Handle);
         return app;
     }
 
     static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Me(ClaimsPrincipal principal, IQuerySession session, CancellationToken cancellationToken)
     {
         var user = await session.LoadAsync<User>(principal.GetUserId(), cancellationToken);
-        return user is null ? Problems.NotFound("The account") : TypedResults.Ok(new UserResponse(user.Id, user.Email, user.Name, user.Roles));
+        return user is null ? Problems.NotFound("The account") : TypedResults.Ok(UserResponse.From(user));
     }
 }

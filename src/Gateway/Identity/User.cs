@@ -15,5 +15,14 @@ public class User
     public List<string> Roles { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
 
-    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// When the owner of the address proved it (the link in the verification email, or an admin). A password account that
+    /// is not verified cannot sign in; an account linked to the external provider was verified by the provider.
+    /// </summary>
+    public DateTimeOffset? EmailVerifiedAt { get; set; }
+
+    public bool IsVerified => EmailVerifiedAt is not null;
+
+    /// <summary>The sign-in key of an email as typed (see <see cref="Emails.EmailAddress"/>).</summary>
+    public static string Normalize(string email) => Emails.EmailAddress.NormalizeForLookup(email);
 }

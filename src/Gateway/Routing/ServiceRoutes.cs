@@ -69,12 +69,8 @@ public static class ServiceRoutes
                 RouteId = $"{service}-openapi",
                 ClusterId = service,
                 Match = new RouteMatch { Path = $"{ApiDocs.Prefix}/{name}/openapi.json", Methods = ["GET"] },
-                // The original Host makes the document name the gateway, not the service's private address, as its server.
-                Transforms =
-                [
-                    new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" },
-                    new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" },
-                ],
+                // The document names the server configured as Http:PublicUrl (OpenApiServers), never the Host a client sent.
+                Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
             });
         }
         // One information line per proxied request drowns the gateway's log; errors and warnings stay.
@@ -87,7 +83,8 @@ public static class ServiceRoutes
             if (user.Identity is { IsAuthenticated: true, AuthenticationType: ExternalAuthentication.Scheme })
             {
                 var tokens = transform.HttpContext.RequestServices.GetRequiredService<TokenIssuer>();
-                var accessToken = tokens.AccessToken(user.GetUserId(), user.GetEmail(), user.GetDisplayName(), user.FindAll(ShopClaims.Role).Select(c => c.Value));
+                var accessToken = tokens.AccessToken(user.GetUserId(), user.GetEmail(), user.GetDisplayName(), user.FindAll(ShopClaims.Role).Select(c => c.Value),
+                    user.HasVerifiedEmail());
                 transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             }
             return ValueTask.CompletedTask;

@@ -15,6 +15,7 @@ import { OrderPage } from "./pages/OrderPage";
 import { OrdersPage } from "./pages/OrdersPage";
 import { ProductPage } from "./pages/ProductPage";
 import { RegisterPage } from "./pages/RegisterPage";
+import { VerifyEmailPage } from "./pages/VerifyEmailPage";
 import { RouteError } from "./components/RouteError";
 
 const router = createBrowserRouter([
@@ -26,6 +27,7 @@ const router = createBrowserRouter([
       { path: "/products/:productId", element: <ProductPage /> },
       { path: "/login", element: <LoginPage /> },
       { path: "/register", element: <RegisterPage /> },
+      { path: "/verify-email", element: <VerifyEmailPage /> },
       { path: "/cart", element: <RequireAuth><CartPage /></RequireAuth> },
       { path: "/orders", element: <RequireAuth><OrdersPage /></RequireAuth> },
       { path: "/orders/:orderId", element: <RequireAuth><OrderPage /></RequireAuth> },

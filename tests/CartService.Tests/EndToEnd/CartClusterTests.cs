@@ -46,7 +46,7 @@ public sealed class CartClusterTests(CartClusterFixture fixture)
     [Fact]
     public async Task With_InventoryService_down_the_cart_still_adds_prices_and_checks_out_and_the_order_completes_once_it_is_back()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer();
         var catalog = await WaitForCatalog(shopper);
         await WaitForReplica(catalog.Items.Select(p => p.Id).ToList());
@@ -97,7 +97,7 @@ public sealed class CartClusterTests(CartClusterFixture fixture)
     [Fact]
     public async Task A_double_checkout_and_a_retried_request_make_one_order()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer();
         var product = (await WaitForCatalog(shopper)).Items[2];
         await shopper.AddToCart(product.Id, 1);

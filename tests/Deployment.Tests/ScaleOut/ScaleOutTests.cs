@@ -24,7 +24,7 @@ public sealed class ScaleOutTests(ScaledClusterFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task Concurrent_orders_all_end_correctly_with_two_instances_of_saga_inventory_and_payment()
     {
-        using var admin = new ShopApi(_cluster.GatewayAddress);
+        using var admin = _cluster.Api();
         await admin.Login(_cluster.AdminEmail, _cluster.AdminPassword);
         // Scarce: 8 orders want one each of 6. Shared: the declined orders hold 1 each until released; 2x2 + 2x1 = 6 fits.
         var scarce = await CreateProduct(admin, "SCALE-SCARCE", 10.00m, stock: 6);
@@ -41,7 +41,7 @@ public sealed class ScaleOutTests(ScaledClusterFixture fixture, ITestOutputHelpe
         // Every customer fills a cart first; then all check out at once.
         var customers = await Task.WhenAll(baskets.Select(async basket =>
         {
-            var customer = new ShopApi(_cluster.GatewayAddress);
+            var customer = _cluster.Api();
             await customer.SignUpCustomer();
             foreach (var (productId, quantity) in basket.Lines)
                 await customer.AddToCart(productId, quantity);
@@ -114,7 +114,7 @@ public sealed class ScaleOutTests(ScaledClusterFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task The_gateway_keeps_serving_when_one_instance_of_a_service_stops()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         Assert.Equal(2, _cluster.Instances("inventory").Count);
         await _cluster.Instances("inventory")[0].StopAsync();
         try

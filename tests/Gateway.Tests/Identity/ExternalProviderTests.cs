@@ -48,7 +48,8 @@ public sealed class ExternalProviderTests(GatewayFixture fixture)
         Assert.Equal(0, await _data.AccountsWithEmail(email));
         using var passwordUser = Visitors.New(_cluster);
         using var register = await passwordUser.Register(email, Visitors.Password, "Same person, password account");
-        Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, register.StatusCode);
+        Assert.Equal(1, await _data.AccountsWithEmail(email));
 
         // Another subject of the provider is another account.
         using var stranger = Visitors.New(_cluster);

@@ -12,14 +12,14 @@ public sealed class PromoteUserTests(GatewayFixture fixture)
     readonly ShopCluster _cluster = fixture.Cluster;
     readonly IdentityData _data = new(fixture.Cluster);
 
-    record Account(Guid Id, string Email, string Name, List<string> Roles);
+    record Account(Guid Id, string Email, string Name, List<string> Roles, bool EmailVerified);
 
     [Fact]
     public async Task A_customer_on_an_admin_endpoint_gets_403_and_changes_nothing()
     {
         using var customer = Visitors.New(_cluster);
         var email = Visitors.NewEmail();
-        await ShopApi.EnsureSuccess(await customer.Register(email, Visitors.Password, "Eve"));
+        await customer.RegisterVerified(email, Visitors.Password, "Eve");
         await customer.Login(email, Visitors.Password);
         var me = (await customer.Get<Account>("api/auth/me"))!;
         var product = (await Visitors.WaitForCatalog(customer)).Items[0];
@@ -46,7 +46,7 @@ public sealed class PromoteUserTests(GatewayFixture fixture)
     {
         using var customer = Visitors.New(_cluster);
         var email = Visitors.NewEmail();
-        await ShopApi.EnsureSuccess(await customer.Register(email, Visitors.Password, "Future Admin"));
+        await customer.RegisterVerified(email, Visitors.Password, "Future Admin");
         var tokens = await customer.Login(email, Visitors.Password);
         var product = (await Visitors.WaitForCatalog(customer)).Items[0];
 
@@ -77,5 +77,37 @@ public sealed class PromoteUserTests(GatewayFixture fixture)
         customer.UseToken((await refreshed.Content.ReadFromJsonAsync<ShopApi.Tokens>(ShopApi.Json))!.AccessToken);
         var stock = await customer.GetStock(product.Id);
         Assert.Equal(product.Id, stock.ProductId);
+    }
+
+    [Fact]
+    public async Task An_unverified_account_is_not_promoted_until_its_address_is_verified_and_only_admins_verify()
+    {
+        using var stranger = Visitors.New(_cluster);
+        var email = Visitors.NewEmail("unverified");
+        using (var registered = await stranger.Register(email, Visitors.Password, "Not Yet"))
+            Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+
+        using var admin = Visitors.New(_cluster);
+        await admin.Login(_cluster.AdminEmail, _cluster.AdminPassword);
+        var found = (await admin.Get<Account>($"api/users?email={Uri.EscapeDataString(email)}"))!;
+        Assert.False(found.EmailVerified);
+        using (var promote = await admin.Http.PostAsync($"api/users/{found.Id}/promote", null))
+            await Visitors.AssertProblem(promote, HttpStatusCode.Conflict);
+        Assert.Equal(["customer"], await _data.Roles(found.Id));
+
+        // A customer cannot vouch for an address (not even their own).
+        using var customer = Visitors.New(_cluster);
+        await customer.Login(await Visitors.RegisterCustomer(_cluster), Visitors.Password);
+        using (var verify = await customer.Http.PostAsync($"api/users/{found.Id}/verify", null))
+            await Visitors.AssertProblem(verify, HttpStatusCode.Forbidden);
+        Assert.False((await admin.Get<Account>($"api/users?email={Uri.EscapeDataString(email)}"))!.EmailVerified);
+
+        // An admin (support) can; then the account signs in and can be promoted.
+        using (var verify = await admin.Http.PostAsync($"api/users/{found.Id}/verify", null))
+            Assert.True((await verify.Content.ReadFromJsonAsync<Account>(ShopApi.Json))!.EmailVerified);
+        await stranger.Login(email, Visitors.Password);
+        using (var promote = await admin.Http.PostAsync($"api/users/{found.Id}/promote", null))
+            await ShopApi.EnsureSuccess(promote);
+        Assert.Equal(["customer", "admin"], await _data.Roles(found.Id));
     }
 }

@@ -28,7 +28,7 @@ public sealed class TokenValidationTests(GatewayFixture fixture)
     {
         using var customer = Visitors.New(_cluster);
         var email = Visitors.NewEmail();
-        await ShopApi.EnsureSuccess(await customer.Register(email, Visitors.Password, "Mallory"));
+        await customer.RegisterVerified(email, Visitors.Password, "Mallory");
         var tokens = await customer.Login(email, Visitors.Password);
         var me = (await customer.Get<Account>("api/auth/me"))!;
         var product = (await Visitors.WaitForCatalog(customer)).Items[0];
@@ -82,6 +82,8 @@ public sealed class TokenValidationTests(GatewayFixture fixture)
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized,
                 $"{flaw}: {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}");
             await Visitors.AssertProblem(response, HttpStatusCode.Unauthorized);
+            // The challenge names the scheme and nothing else: no error, no description of which check failed.
+            Assert.Equal(["Bearer"], response.Headers.WwwAuthenticate.Select(h => h.ToString()));
         }
     }
 

@@ -63,6 +63,28 @@ public sealed class HeadersTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Private_answers_are_never_stored_in_a_cache()
+    {
+        var email = await Visitors.RegisterCustomer(_cluster);
+        using var api = Visitors.New(_cluster);
+        await api.Login(email, Visitors.Password);
+        var product = (await Visitors.WaitForCatalog(api)).Items.First(p => p.Available > 0);
+        await api.AddToCart(product.Id, 1);
+        var orderId = await api.Checkout("pm_card_visa");
+        await api.WaitForOrder(orderId, TimeSpan.FromSeconds(120), "Completed", "Confirmed", "Failed");
+
+        // Everything a signed-in customer reads through the gateway: the gateway's own answers and every service's.
+        foreach (var path in new[] { "api/auth/me", "api/cart", "api/cart/history", "api/orders", $"api/orders/{orderId}", $"api/payments/{orderId}",
+                     "api/notifications", $"api/notifications/orders/{orderId}", $"api/orders/{Guid.NewGuid()}" })
+        {
+            using var response = await api.Http.GetAsync(path);
+            Assert.True((int)response.StatusCode < 500, $"{path} answered {(int)response.StatusCode}");
+            Assert.True(response.Headers.CacheControl?.NoStore == true,
+                $"{path} ({(int)response.StatusCode}) answered Cache-Control: {response.Headers.CacheControl?.ToString() ?? "(none)"}");
+        }
+    }
+
+    [Fact]
     public async Task CORS_admits_the_web_apps_origin_and_no_other()
     {
         using var api = Visitors.New(_cluster);

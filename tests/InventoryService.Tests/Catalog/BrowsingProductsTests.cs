@@ -131,8 +131,13 @@ public sealed class BrowsingProductsTests(TwoInstances inventory)
         Assert.Equal(HttpStatusCode.Forbidden, customer.StatusCode);
         Assert.Equal("application/problem+json", customer.Content.Headers.ContentType?.MediaType);
 
-        // Its own page still answers (carts and orders refer to it), showing it inactive.
-        var single = await InventoryCluster.Get<ProductDto>(inventory.Anonymous, $"api/products/{products[3].Id}");
+        // Its own page is gone for everyone but admins (carts and orders keep their own copy of its name and price).
+        foreach (var client in new[] { inventory.Anonymous, inventory.Customer })
+        {
+            using var hidden = await client.GetAsync($"api/products/{products[3].Id}");
+            Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        }
+        var single = await InventoryCluster.Get<ProductDto>(inventory.Admin, $"api/products/{products[3].Id}");
         Assert.False(single!.Active);
     }
 

@@ -73,6 +73,15 @@ public sealed class ManagingProductsTests(TwoInstances inventory)
         }
         await inventory.Events.WaitFor<ProductDeactivated>(e => e.ProductId == product.Id);
 
+        // No longer sold: anonymous visitors and customers get the 404 of a missing product; admins still see it.
+        foreach (var client in new[] { inventory.Anonymous, inventory.Customer })
+        {
+            using var hidden = await client.GetAsync($"api/products/{product.Id}");
+            Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+            Assert.Equal("application/problem+json", hidden.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.False((await InventoryCluster.Get<ProductDto>(inventory.Admin, $"api/products/{product.Id}"))!.Active);
+
         var order = Guid.NewGuid();
         await inventory.Send(new ReserveStock(order, [new StockLine(product.Id, 1)]));
         Assert.Equal([product.Id], (await inventory.Events.WaitFor<StockReservationFailed>(e => e.OrderId == order)).UnavailableProductIds);
@@ -81,6 +90,7 @@ public sealed class ManagingProductsTests(TwoInstances inventory)
             await ShopApi.EnsureSuccess(reactivated);
         await inventory.Events.WaitFor<ProductReactivated>(e => e.ProductId == product.Id);
         Assert.Single(inventory.Events.Of<ProductDeactivated>(e => e.ProductId == product.Id)); // the second call published nothing
+        Assert.True((await InventoryCluster.Get<ProductDto>(inventory.Anonymous, $"api/products/{product.Id}"))!.Active);
 
         var next = Guid.NewGuid();
         await inventory.Send(new ReserveStock(next, [new StockLine(product.Id, 1)]));

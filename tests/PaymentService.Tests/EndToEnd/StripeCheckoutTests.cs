@@ -47,7 +47,7 @@ public sealed class StripeCheckoutTests(StripeCheckoutFixture fixture)
     [Fact]
     public async Task A_checkout_is_charged_through_stripe_and_completes()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer("Stripe Shopper");
         var product = (await Catalog(shopper)).Items[0];
         var cart = await shopper.AddToCart(product.Id, 2);
@@ -71,7 +71,7 @@ public sealed class StripeCheckoutTests(StripeCheckoutFixture fixture)
     [Fact]
     public async Task A_declined_card_fails_the_order_with_payment_declined()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer();
         await shopper.AddToCart((await Catalog(shopper)).Items[1].Id, 1);
 
@@ -85,7 +85,7 @@ public sealed class StripeCheckoutTests(StripeCheckoutFixture fixture)
     [Fact]
     public async Task A_payment_needing_authentication_waits_for_stripes_webhook_and_then_completes()
     {
-        using var shopper = new ShopApi(_cluster.GatewayAddress);
+        using var shopper = _cluster.Api();
         await shopper.SignUpCustomer();
         await shopper.AddToCart((await Catalog(shopper)).Items[2].Id, 1);
 

@@ -51,8 +51,8 @@ public static class SagaEndpoints
         int limit = 100)
     {
         var threshold = olderThan ?? TimeSpan.FromMinutes(15);
-        if (threshold < TimeSpan.Zero)
-            return Problems.Validation("olderThan", "The threshold is a positive duration, e.g. 00:15:00.");
+        if (Durations.Problem(threshold, "olderThan") is { } problem)
+            return Problems.Validation("olderThan", problem + " For example 00:15:00.");
         if (limit is < 1 or > 1000)
             return Problems.Validation("limit", "The limit is between 1 and 1000.");
 

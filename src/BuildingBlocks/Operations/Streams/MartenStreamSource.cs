@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
+using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Persistence;
 
 namespace Shop.BuildingBlocks.Operations.Streams;
@@ -47,7 +48,7 @@ public sealed class MartenStreamSource<TState>(IDocumentStore store, ShopDatabas
         command.Parameters.AddWithValue("from", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)query.From?.UtcDateTime ?? DBNull.Value);
         command.Parameters.AddWithValue("to", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)query.To?.UtcDateTime ?? DBNull.Value);
         command.Parameters.AddWithValue("take", query.PageSize);
-        command.Parameters.AddWithValue("skip", (query.Page - 1) * query.PageSize);
+        command.Parameters.AddWithValue("skip", Paging.Skip(query.Page, query.PageSize));
 
         var items = new List<StreamSummary>();
         long? total = null;

@@ -36,10 +36,7 @@ public static class StreamEndpoints
             errors["customer"] = [$"{source.Kind} streams have no customer."];
         if (status is not null && source is not null && !source.Filters.Contains("status"))
             errors["status"] = [$"{source.Kind} streams have no status."];
-        if (page < 1)
-            errors["page"] = ["The page starts at 1."];
-        if (pageSize is < 1 or > MaxPageSize)
-            errors["pageSize"] = [$"The page size is between 1 and {MaxPageSize}."];
+        Paging.Validate(page, pageSize, MaxPageSize, errors);
         if (from is not null && to is not null && from >= to)
             errors["to"] = ["The end of the date range must be after its start."];
         if (errors.Count > 0)

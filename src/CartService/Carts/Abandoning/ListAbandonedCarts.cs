@@ -3,6 +3,7 @@ using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Shop.BuildingBlocks.Http;
 
 namespace Shop.CartService.Carts.Abandoning;
 
@@ -15,7 +16,7 @@ public record AbandonedCartPage(IReadOnlyList<AbandonedCartResponse> Items, long
 // that carry validation attributes (dotnet/aspnetcore#65348), which broke the service's OpenAPI document.
 public record AbandonedCartQuery
 {
-    [Range(1, 10_000)] public int? Page { get; init; }
+    [Range(1, Paging.MaxPage)] public int? Page { get; init; }
     [Range(1, 200)] public int? PageSize { get; init; }
 }
 

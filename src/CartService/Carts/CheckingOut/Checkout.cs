@@ -6,6 +6,7 @@ using System.Text.Json;
 using Marten;
 using MassTransit;
 using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Payments;
 using Shop.BuildingBlocks.Security;
 using Shop.CartService.Catalog;
 using Shop.Contracts;
@@ -80,6 +81,13 @@ public static class CheckoutEndpoint
     public static async Task<IResult> Handle(CheckoutRequest request, HttpContext http, ClaimsPrincipal user, CartWriter writer,
         CancellationToken cancellationToken)
     {
+        // An order needs an address its confirmation can go to, proven by its owner (the gateway's verification).
+        if (!user.HasVerifiedEmail())
+            return TypedResults.Problem(title: "Verify your email address before checking out.",
+                detail: "Open the link in the email Shop sent when you registered, then sign in again.", statusCode: StatusCodes.Status403Forbidden);
+        // Card numbers and other card details never get past this point: not into the cart stream, the order, or a message.
+        if (!PaymentMethodTokens.IsToken(request.PaymentMethod))
+            return Problems.Unprocessable(PaymentMethodTokens.Requirement);
         if (!CartPrecondition.TryRead(http.Request, out var precondition))
             return CartResults.MalformedIfMatch();
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();

@@ -79,10 +79,10 @@ public static class CartView
     }
 
     /// <summary>
-    /// The customer's own data: only their browser may keep it (private), and only to revalidate it with the ETag
-    /// (no-cache), because a price change alters the view without changing the cart.
+    /// The customer's own data: no cache keeps it, not even the browser's (a shared computer's disk). The ETag still
+    /// lets a client that kept the body itself ask If-None-Match and get a 304.
     /// </summary>
-    public const string CacheControl = "private, no-cache";
+    public const string CacheControl = "private, no-store";
 
     public static IResult Ok(HttpContext http, CartResponse response, string etag)
     {

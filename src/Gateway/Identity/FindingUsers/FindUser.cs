@@ -14,6 +14,6 @@ public static class FindUserEndpoint
     {
         var normalized = User.Normalize(email);
         var user = await session.Query<User>().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
-        return user is null ? Problems.NotFound("The user") : TypedResults.Ok(new UserResponse(user.Id, user.Email, user.Name, user.Roles));
+        return user is null ? Problems.NotFound("The user") : TypedResults.Ok(UserResponse.From(user));
     }
 }

@@ -3,12 +3,13 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Shop.Gateway.Identity.Lockout;
+using Shop.Gateway.Identity.Passwords;
 using Shop.Gateway.Identity.Tokens;
 using Shop.Gateway.Perimeter;
 
 namespace Shop.Gateway.Identity.LoggingIn;
 
-public record LoginRequest([Required, StringLength(254)] string Email, [Required, StringLength(128)] string Password);
+public record LoginRequest([Required, StringLength(254)] string Email, [Required, StringLength(PasswordPolicy.MaxLength)] string Password);
 
 public static class LoginEndpoint
 {
@@ -26,9 +27,10 @@ public static class LoginEndpoint
             return TooManyRequests.Problem(http, lockedFor, "Too many failed sign-in attempts.");
 
         var user = await session.Query<User>().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
-        // Same answer for an unknown email and a wrong password: no account enumeration.
+        // Same answer for an unknown email, a wrong password and an address not verified yet: no account enumeration
+        // (registering an address and then signing in with the chosen password must not tell whether it was new).
         var verdict = hasher.VerifyHashedPassword(user ?? new User(), user?.PasswordHash ?? UnknownUserHash, request.Password);
-        if (user is null || verdict == PasswordVerificationResult.Failed)
+        if (user is null || verdict == PasswordVerificationResult.Failed || !user.IsVerified)
             return InvalidCredentials();
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -43,5 +45,7 @@ public static class LoginEndpoint
     }
 
     public static ProblemHttpResult InvalidCredentials() =>
-        TypedResults.Problem(title: "The email or password is incorrect.", statusCode: StatusCodes.Status401Unauthorized);
+        TypedResults.Problem(title: "The email or password is incorrect.",
+            detail: "The email or password is incorrect, or the address is not confirmed yet: if you registered recently, open the link in the email we sent you first.",
+            statusCode: StatusCodes.Status401Unauthorized);
 }

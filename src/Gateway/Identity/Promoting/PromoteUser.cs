@@ -19,6 +19,9 @@ public static class PromoteUserEndpoint
         var user = await session.LoadAsync<User>(id, cancellationToken);
         if (user is null)
             return Problems.NotFound("The user");
+        // Anyone can register any address: an account whose owner never proved it is nobody to make admin.
+        if (!user.IsVerified)
+            return Problems.Conflict("The account's email address is not verified: it cannot be made admin until its owner confirms it (or an admin verifies it).");
 
         if (!user.Roles.Contains(ShopRoles.Admin))
         {
@@ -28,6 +31,6 @@ public static class PromoteUserEndpoint
             await session.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Admin {AdminId} promoted user {UserId} to admin", admin.GetUserId(), user.Id);
         }
-        return TypedResults.Ok(new UserResponse(user.Id, user.Email, user.Name, user.Roles));
+        return TypedResults.Ok(UserResponse.From(user));
     }
 }

@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Security;
 using Shop.Gateway.Identity.Tokens;
 
 namespace Shop.Gateway.Identity.Refreshing;
@@ -20,7 +23,7 @@ public static class RefreshEndpoint
 
         if (token.RevokedAt is not null)
         {
-            await RevokeFamily(session, token.FamilyId, now, cancellationToken);
+            await Sessions.RevokeFamilyAsync(session, token.FamilyId, now, cancellationToken);
             await session.SaveChangesAsync(cancellationToken);
             return Rejected();
         }
@@ -38,27 +41,57 @@ public static class RefreshEndpoint
         return TypedResults.Ok(response);
     }
 
-    public static async Task<NoContent> Logout(RefreshRequest request, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST /api/auth/logout {refreshToken}, signed in: ends the caller's session — the refresh token's family and the
+    /// access token of this request, which every gateway instance refuses from then on (<see cref="AccessTokenDenyList"/>).
+    /// Only the owner of a refresh token can end its session: someone else's token (or an unknown one) answers 404 and
+    /// changes nothing. Logging out of a session that already ended answers 204 again.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Logout(RefreshRequest request, ClaimsPrincipal principal, IDocumentSession session,
+        AccessTokenDenyList denyList, TimeProvider clock, ILogger<RefreshToken> logger, CancellationToken cancellationToken)
     {
+        var userId = principal.GetUserId();
         var token = await session.LoadAsync<RefreshToken>(RefreshToken.HashOf(request.RefreshToken), cancellationToken);
-        if (token is not null)
+        if (token is null || token.UserId != userId)
         {
-            await RevokeFamily(session, token.FamilyId, clock.GetUtcNow(), cancellationToken);
-            await session.SaveChangesAsync(cancellationToken);
+            if (token is not null)
+                logger.LogWarning("User {UserId} tried to log out a session of user {OwnerId}", userId, token.UserId);
+            return Problems.NotFound("The session of this refresh token");
         }
-        return TypedResults.NoContent();
-    }
 
-    static async Task RevokeFamily(IDocumentSession session, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var family = await session.Query<RefreshToken>().Where(t => t.FamilyId == familyId && t.RevokedAt == null).ToListAsync(cancellationToken);
-        foreach (var member in family)
-        {
-            member.RevokedAt = now;
-            session.Update(member);
-        }
+        await Sessions.RevokeFamilyAsync(session, token.FamilyId, clock.GetUtcNow(), cancellationToken);
+        var revoked = denyList.Revoke(session, principal, userId);
+        await session.SaveChangesAsync(cancellationToken);
+        if (revoked is not null)
+            denyList.Remember(revoked);
+        return TypedResults.NoContent();
     }
 
     static ProblemHttpResult Rejected() =>
         TypedResults.Problem(title: "The refresh token is invalid, expired or revoked.", statusCode: StatusCodes.Status401Unauthorized);
+}
+
+/// <summary>Ends sessions: a refresh token family, or every session of an account.</summary>
+public static class Sessions
+{
+    public static async Task RevokeFamilyAsync(IDocumentSession session, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var family = await session.Query<RefreshToken>().Where(t => t.FamilyId == familyId && t.RevokedAt == null).ToListAsync(cancellationToken);
+        Revoke(session, family, now);
+    }
+
+    public static async Task RevokeAllAsync(IDocumentSession session, Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var tokens = await session.Query<RefreshToken>().Where(t => t.UserId == userId && t.RevokedAt == null).ToListAsync(cancellationToken);
+        Revoke(session, tokens, now);
+    }
+
+    static void Revoke(IDocumentSession session, IEnumerable<RefreshToken> tokens, DateTimeOffset now)
+    {
+        foreach (var token in tokens)
+        {
+            token.RevokedAt = now;
+            session.Update(token);
+        }
+    }
 }

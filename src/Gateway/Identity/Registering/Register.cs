@@ -4,58 +4,104 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Security;
+using Shop.Gateway.Identity.Emails;
 using Shop.Gateway.Identity.Lockout;
+using Shop.Gateway.Identity.Mail;
+using Shop.Gateway.Identity.Passwords;
+using Shop.Gateway.Identity.Verifying;
 using Shop.Gateway.Perimeter;
 
 namespace Shop.Gateway.Identity.Registering;
 
 public record RegisterRequest(
-    [Required, EmailAddress, StringLength(254)] string Email,
-    [Required, StringLength(128)] string Password,
+    [Required, StringLength(EmailAddress.MaxLength)] string Email,
+    [Required, StringLength(PasswordPolicy.MaxLength)] string Password,
     [Required, StringLength(100, MinimumLength = 1)] string Name);
 
-public record UserResponse(Guid Id, string Email, string Name, IReadOnlyList<string> Roles);
+public record UserResponse(Guid Id, string Email, string Name, IReadOnlyList<string> Roles, bool EmailVerified)
+{
+    public static UserResponse From(User user) => new(user.Id, user.Email, user.Name, user.Roles, user.IsVerified);
+}
+
+/// <summary>The one answer registration gives, whether the address was new, already had an account, or had one waiting for verification.</summary>
+public record RegistrationAccepted(string Message);
 
 public static class RegisterEndpoint
 {
-    public const int MinPasswordLength = 10;
+    public const string AcceptedMessage =
+        "Check your inbox: we sent an email to this address. Open its link to confirm the address, then sign in.";
 
-    public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+    /// <summary>
+    /// POST /api/auth/register: always 202 with the same body once the input is valid, so the answer never tells whether
+    /// an address has an account; the email does. A new address gets an unverified account and a verification link; an
+    /// address waiting for verification gets a new link that carries this registration's password; a verified account
+    /// gets a "you already have an account" email and nothing changes.
+    /// </summary>
+    public static async Task<Results<Accepted<RegistrationAccepted>, ValidationProblem, ProblemHttpResult>> Handle(
         RegisterRequest request, HttpContext http, IDocumentSession session, IPasswordHasher<User> hasher, AttemptLimiter attempts,
-        CancellationToken cancellationToken)
+        IdentityMailSignal mail, IConfiguration configuration, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (PasswordProblem(request.Password, request.Email) is { } problem)
-            return Problems.Validation("password", problem);
-        // Per email: probing whether an address has an account (409) is limited like guessing its password.
-        if (await attempts.TryCountAsync([attempts.Settings.Registration(User.Normalize(request.Email))], cancellationToken) is { } lockedFor)
+        var errors = new Dictionary<string, string[]>();
+        if (!EmailAddress.TryParse(request.Email, out var email, out var emailProblem))
+            errors["email"] = [emailProblem];
+        var name = request.Name.Trim();
+        if (name.Length == 0 || name.Any(char.IsControl))
+            errors["name"] = ["The name is one line of visible text."];
+        if (PasswordPolicy.Problem(request.Password, email?.Display ?? request.Email, name) is { } passwordProblem)
+            errors["password"] = [passwordProblem];
+        if (errors.Count > 0)
+            return Problems.Validation(errors);
+        // Per email: registering is how an address gets mail from Shop; it is limited like guessing a password.
+        if (await attempts.TryCountAsync([attempts.Settings.Registration(email!.Normalized)], cancellationToken) is { } lockedFor)
             return TooManyRequests.Problem(http, lockedFor, "Too many registration attempts for this email.");
 
-        var user = await Accounts.Create(session, hasher, request.Email, request.Name, request.Password, [ShopRoles.Customer], cancellationToken);
-        if (user is null)
-            return Problems.Conflict("An account with this email already exists.");
-        return TypedResults.Created($"/api/auth/me", new UserResponse(user.Id, user.Email, user.Name, user.Roles));
+        var now = clock.GetUtcNow();
+        var publicUrl = OpenApiServers.PublicUrl(configuration);
+        var existing = await session.Query<User>().FirstOrDefaultAsync(u => u.NormalizedEmail == email.Normalized, cancellationToken);
+        // Hashed on every path, so that the answer takes as long whether or not the address has an account.
+        var passwordHash = hasher.HashPassword(existing ?? new User(), request.Password);
+        if (existing is { IsVerified: true })
+            session.Insert(IdentityEmails.AlreadyRegistered(existing, publicUrl, now));
+        else
+        {
+            var user = existing ?? new User
+            {
+                Id = Guid.CreateVersion7(), Email = email.Display, NormalizedEmail = email.Normalized, Name = name, Roles = [ShopRoles.Customer],
+                CreatedAt = now, PasswordHash = passwordHash,
+            };
+            if (existing is null)
+                session.Insert(user);
+            var token = EmailVerification.Create(session, user, passwordHash, name, now);
+            session.Insert(IdentityEmails.Verify(user.Email, name, token, publicUrl, EmailVerification.Lifetime, now));
+        }
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (Accounts.IsDuplicate(exception))
+        {
+            // A concurrent registration of the same new address won; its email is on the way. Same answer.
+            return Accepted();
+        }
+        mail.Notify();
+        return Accepted();
     }
 
-    public static string? PasswordProblem(string password, string email) =>
-        password.Length < MinPasswordLength ? $"The password needs at least {MinPasswordLength} characters."
-        : string.Equals(password.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase) ? "The password must not be your email address."
-        : null;
+    public static Accepted<RegistrationAccepted> Accepted() => TypedResults.Accepted("/api/auth/me", new RegistrationAccepted(AcceptedMessage));
 }
 
 public static class Accounts
 {
-    /// <summary>Creates an account, or returns null when the email is taken (the unique index also catches a concurrent twin).</summary>
-    public static async Task<User?> Create(IDocumentSession session, IPasswordHasher<User> hasher, string email, string name, string password,
-        List<string> roles, CancellationToken cancellationToken)
+    /// <summary>Creates a verified account (the bootstrapped admin), or returns null when the email is taken.</summary>
+    public static async Task<User?> CreateVerified(IDocumentSession session, IPasswordHasher<User> hasher, EmailAddress email, string name, string password,
+        List<string> roles, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var normalized = User.Normalize(email);
-        if (await session.Query<User>().AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
+        if (await session.Query<User>().AnyAsync(u => u.NormalizedEmail == email.Normalized, cancellationToken))
             return null;
-
         var user = new User
         {
-            Id = Guid.CreateVersion7(), Email = email.Trim(), NormalizedEmail = normalized, Name = name.Trim(), Roles = roles,
-            CreatedAt = DateTimeOffset.UtcNow,
+            Id = Guid.CreateVersion7(), Email = email.Display, NormalizedEmail = email.Normalized, Name = name.Trim(), Roles = roles,
+            CreatedAt = now, EmailVerifiedAt = now,
         };
         user.PasswordHash = hasher.HashPassword(user, password);
         session.Insert(user);
@@ -63,14 +109,14 @@ public static class Accounts
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (JasperFx.DocumentAlreadyExistsException)
-        {
-            return null;
-        }
-        catch (Marten.Exceptions.MartenCommandException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
+        catch (Exception exception) when (IsDuplicate(exception))
         {
             return null;
         }
         return user;
     }
+
+    public static bool IsDuplicate(Exception exception) =>
+        exception is JasperFx.DocumentAlreadyExistsException
+            or Marten.Exceptions.MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: "23505" } };
 }

@@ -16,7 +16,7 @@ public sealed class TokenIssuer(JwtSettings settings, IConfiguration configurati
     public TokenResponse Issue(User user, IDocumentSession session, Guid? familyId = null)
     {
         var now = clock.GetUtcNow();
-        var accessToken = AccessToken(user.Id, user.Email, user.Name, user.Roles);
+        var accessToken = AccessToken(user.Id, user.Email, user.Name, user.Roles, user.IsVerified);
         var refreshValue = RefreshToken.NewValue();
         session.Insert(new RefreshToken
         {
@@ -30,7 +30,7 @@ public sealed class TokenIssuer(JwtSettings settings, IConfiguration configurati
     }
 
     /// <summary>A signed access token for the user: what every service accepts.</summary>
-    public string AccessToken(Guid userId, string email, string name, IEnumerable<string> roles)
+    public string AccessToken(Guid userId, string email, string name, IEnumerable<string> roles, bool emailVerified)
     {
         var now = clock.GetUtcNow();
         var claims = new List<Claim>
@@ -40,6 +40,8 @@ public sealed class TokenIssuer(JwtSettings settings, IConfiguration configurati
             new(ShopClaims.Name, name),
             new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
         };
+        if (emailVerified)
+            claims.Add(new Claim(ShopClaims.EmailVerified, "true"));
         claims.AddRange(roles.Select(role => new Claim(ShopClaims.Role, role)));
 
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

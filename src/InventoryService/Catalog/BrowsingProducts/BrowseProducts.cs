@@ -8,7 +8,7 @@ namespace Shop.InventoryService.Catalog.BrowsingProducts;
 public static class BrowseProductsEndpoint
 {
     public const int MaxPageSize = 100;
-    public const int MaxPage = 100_000;
+    public const int MaxPage = Paging.MaxPage;
     public const int MaxTermLength = 100;
 
     /// <summary>Trigram indexes need three characters; a shorter term would be matched against every row.</summary>
@@ -54,9 +54,16 @@ public static class BrowseProductsEndpoint
         return includeInactive ? answers.Private(http, found) : answers.Public(http, found);
     }
 
-    public static async Task<IResult> Get(Guid id, HttpContext http, ProductCatalog catalog, CatalogAnswers answers, CancellationToken cancellationToken)
+    /// <summary>
+    /// One product. A deactivated product is no longer sold: only admins see it (privately, never cached), anyone else
+    /// gets the 404 of a missing one.
+    /// </summary>
+    public static async Task<IResult> Get(Guid id, HttpContext http, ProductCatalog catalog, CatalogAnswers answers, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
     {
         var product = await catalog.FindAsync(id, cancellationToken);
-        return product is null ? Problems.NotFound("The product") : answers.Public(http, product);
+        if (product is null || (!product.Active && !user.IsAdmin()))
+            return Problems.NotFound("The product");
+        return product.Active ? answers.Public(http, product) : answers.Private(http, product);
     }
 }

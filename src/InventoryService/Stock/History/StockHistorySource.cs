@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Marten;
 using Npgsql;
-using Shop.BuildingBlocks.Persistence;
+using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Operations.Streams;
+using Shop.BuildingBlocks.Persistence;
 
 namespace Shop.InventoryService.Stock.History;
 
@@ -37,7 +38,7 @@ public sealed class StockHistorySource(IDocumentStore store, ShopDatabase databa
         command.Parameters.AddWithValue("from", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)query.From?.UtcDateTime ?? DBNull.Value);
         command.Parameters.AddWithValue("to", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)query.To?.UtcDateTime ?? DBNull.Value);
         command.Parameters.AddWithValue("take", query.PageSize);
-        command.Parameters.AddWithValue("skip", (query.Page - 1) * query.PageSize);
+        command.Parameters.AddWithValue("skip", Paging.Skip(query.Page, query.PageSize));
 
         var items = new List<StreamSummary>();
         long total = 0;

@@ -50,10 +50,8 @@ public static class ListNotificationsEndpoint
                 return Problems.Validation("status", $"status must be one of: {string.Join(", ", Enum.GetNames<NotificationStatus>())}.");
             wanted = Enum.Parse<NotificationStatus>(name);
         }
-        if (page < 1)
-            return Problems.Validation("page", "page starts at 1.");
-        if (pageSize is < 1 or > MaxPageSize)
-            return Problems.Validation("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        if (Paging.Problems(page, pageSize, MaxPageSize) is { Count: > 0 } errors)
+            return Problems.Validation(errors);
 
         IQueryable<Notification> query = session.Query<Notification>().Stats(out QueryStatistics stats);
         if (wanted is { } s)
@@ -67,7 +65,7 @@ public static class ListNotificationsEndpoint
         }
 
         var items = await query.OrderByDescending(n => n.CreatedAt).ThenBy(n => n.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+            .Skip(Paging.Skip(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
         return TypedResults.Ok(new NotificationPage(items.Select(AdminNotificationResponse.From).ToList(), stats.TotalResults, page, pageSize));
     }
 }

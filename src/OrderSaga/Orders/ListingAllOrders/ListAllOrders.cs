@@ -26,19 +26,18 @@ public static class ListAllOrdersEndpoint
     public static async Task<Results<Ok<AdminOrderPage>, ValidationProblem>> Handle(
         IQuerySession session, CancellationToken cancellationToken, string? status = null, int page = 1, int pageSize = 20)
     {
-        if (page < 1)
-            return Problems.Validation("page", "page starts at 1.");
-        if (pageSize is < 1 or > MaxPageSize)
-            return Problems.Validation("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        var errors = Paging.Problems(page, pageSize, MaxPageSize);
         if (!string.IsNullOrWhiteSpace(status) && !Statuses.Contains(status))
-            return Problems.Validation("status", $"status must be one of: {string.Join(", ", Statuses)}.");
+            errors["status"] = [$"status must be one of: {string.Join(", ", Statuses)}."];
+        if (errors.Count > 0)
+            return Problems.Validation(errors);
 
         IQueryable<OrderDetails> query = session.Query<OrderDetails>().Stats(out QueryStatistics stats);
         if (!string.IsNullOrWhiteSpace(status))
             query = query.Where(o => o.Status == status);
         var orders = await query
             .OrderByDescending(o => o.CreatedAt).ThenBy(o => o.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Skip(Paging.Skip(page, pageSize)).Take(pageSize)
             .ToListAsync(cancellationToken);
         var items = orders
             .Select(o => new AdminOrderListItem(o.Id, o.CustomerId, o.CustomerEmail, o.Status, o.FailureReason, o.Total, o.Currency, o.CreatedAt, o.UpdatedAt))

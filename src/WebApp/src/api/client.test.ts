@@ -160,6 +160,8 @@ describe("ApiClient", () => {
     });
     await client.logout();
     expect(calls[0]?.body).toEqual({ refreshToken: "refresh-0" });
+    // The server ends a session only for its owner: the logout is signed in with the session's access token.
+    expect(calls[0]?.authorization).toBe("Bearer access-0");
     expect(storedDuringRevoke).not.toBeNull();
     expect(sessions.read()).toBeNull();
   });

@@ -79,16 +79,20 @@ export class ApiClient {
   }
 
   /**
-   * Revokes the refresh token on the server, then forgets the session here. The local sign-out happens even when the
-   * server cannot be reached (the token then expires on its own).
+   * Ends the session on the server — its refresh token and the access token, which the server accepts only from the
+   * session's owner, so the request is signed in — then forgets it here. The local sign-out happens even when the server
+   * cannot be reached or the session could not be renewed (its tokens then expire on their own).
    */
   async logout(): Promise<void> {
-    const session = this.sessions.read();
-    if (!session) return;
+    if (!this.sessions.read()) return;
     try {
-      await this.send("POST", "/api/auth/logout", { body: { refreshToken: session.refreshToken }, keepalive: true });
+      const session = await this.freshSession();
+      if (session) {
+        const body = { refreshToken: session.refreshToken };
+        await this.send("POST", "/api/auth/logout", { body, keepalive: true }, session.accessToken);
+      }
     } catch {
-      // Offline: sign out locally all the same.
+      // Offline, or the session had already ended: sign out locally all the same.
     } finally {
       this.sessions.write(null);
     }

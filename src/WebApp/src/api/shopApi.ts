@@ -1,8 +1,8 @@
 import { ApiClient, type LockRunner } from "./client";
 import { SessionStore } from "./session";
 import type {
-  AdminOrderSummary, Cart, CheckoutRequest, NewProduct, Notification, Order, OrderSummary, Page, Payment, Product,
-  ProductUpdate, Stock, User,
+  AdminOrderSummary, Cart, CheckoutRequest, EmailVerified, NewProduct, Notification, Order, OrderSummary, Page, Payment, Product,
+  ProductUpdate, RegistrationAccepted, Stock, User,
 } from "./types";
 import type { CatalogQuery } from "../lib/catalogQuery";
 import { toApiSearch } from "../lib/catalogQuery";
@@ -19,7 +19,10 @@ export const api = new ApiClient({ fetch: (input, init) => fetch(input, init), s
 const id = (value: string) => encodeURIComponent(value);
 
 export const auth = {
-  register: (email: string, password: string, name: string) => api.post<User>("/api/auth/register", { email, password, name }),
+  register: (email: string, password: string, name: string) =>
+    api.post<RegistrationAccepted>("/api/auth/register", { email, password, name }),
+  /** Opens a verification link: the token from the link's #token= fragment. */
+  verifyEmail: (token: string) => api.post<EmailVerified>("/api/auth/verify-email", { token }),
   me: (signal?: AbortSignal) => api.get<User>("/api/auth/me", { signal }),
 };
 

@@ -11,6 +11,17 @@ export interface User {
   email: string;
   name: string;
   roles: string[];
+  emailVerified?: boolean;
+}
+
+/** What registration answers, the same whatever the address's state (new, waiting for verification, verified). */
+export interface RegistrationAccepted {
+  message: string;
+}
+
+export interface EmailVerified {
+  email: string;
+  verified: boolean;
 }
 
 export interface Product {

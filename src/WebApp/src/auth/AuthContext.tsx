@@ -14,7 +14,8 @@ interface AuthValue {
   sessionEnded: boolean;
   checkError: ApiError | null;
   login(email: string, password: string): Promise<void>;
-  register(name: string, email: string, password: string): Promise<void>;
+  /** Registers; the account can sign in once its address is verified (the link in the email). Returns what to tell the user. */
+  register(name: string, email: string, password: string): Promise<string>;
   logout(): Promise<void>;
   recheck(): void;
 }
@@ -78,13 +79,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     await api.login(email, password);
   }, []);
 
-  const register = useCallback(
-    async (name: string, email: string, password: string) => {
-      await auth.register(email, password, name);
-      await login(email, password);
-    },
-    [login],
-  );
+  const register = useCallback(async (name: string, email: string, password: string) => {
+    const accepted = await auth.register(email, password, name);
+    return accepted.message;
+  }, []);
 
   const logout = useCallback(async () => {
     signingOut.current = true;
