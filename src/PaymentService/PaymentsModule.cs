@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Microsoft.AspNetCore.Mvc;
 using Shop.BuildingBlocks.Operations;
 using Shop.PaymentService.Payments;
 using Shop.PaymentService.Payments.Charging;
@@ -43,7 +44,8 @@ public static class PaymentsModule
     {
         var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization();
         payments.MapGet("/{orderId:guid}", ViewPaymentEndpoint.Handle);
-        payments.MapPost("/webhooks/stripe", StripeWebhookEndpoint.Handle).AllowAnonymous().DisableAntiforgery();
+        payments.MapPost("/webhooks/stripe", StripeWebhookEndpoint.Handle).AllowAnonymous().DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(StripeWebhookEndpoint.MaxPayloadBytes));
         app.LogPaymentProvider();
         return app;
     }

@@ -39,7 +39,8 @@ public sealed class RetentionTests : IAsyncLifetime
         var retention = _service.Services.GetServices<IHostedService>().OfType<MessagingRetention>().Single();
         var (inbox, _) = await retention.RunOnceAsync(CancellationToken.None);
 
-        Assert.True(inbox >= old.Length, $"removed {inbox}");
+        // The service's own timer may have removed some of them first: the count only has to be consistent with that.
+        Assert.InRange(inbox, 0, old.Length);
         Assert.Equal(0L, await _service.Scalar<long>("select count(*) from work.inbox where message_id = any($1)", old));
         Assert.Equal(2L, await _service.Scalar<long>("select count(*) from work.inbox where message_id = any($1)", recent));
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,8 +37,12 @@ public static class RequestSizeLimits
     {
         app.Use(async (context, next) =>
         {
-            // The request's own limit: Kestrel's, or an endpoint's [RequestSizeLimit] once routing has applied it.
-            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            // The request's own limit: Kestrel's, or the endpoint's own (IRequestSizeLimitMetadata, e.g. [RequestSizeLimit]),
+            // applied here because the input filter behind this reads JSON bodies before any endpoint code runs.
+            var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } endpointLimit && feature is { IsReadOnly: false })
+                feature.MaxRequestBodySize = endpointLimit.MaxRequestBodySize;
+            var limit = feature?.MaxRequestBodySize;
             if (limit is not null && context.Request.ContentLength > limit)
             {
                 await RejectAsync(context, limit.Value);

@@ -191,16 +191,16 @@ public sealed class AccountTests(GatewayFixture fixture)
     {
         var email = Visitors.NewEmail("again");
         using var api = Visitors.New(_cluster);
-        using (var first = await api.Register(email, "the first passphrase", "First"))
+        using (var first = await api.Register(email, "the first passphrase", "Fiona Early"))
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        using (var second = await api.Register(email, "the second passphrase", "Second"))
+        using (var second = await api.Register(email, "the second passphrase", "Sam Later"))
             Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal(1, await _data.AccountsWithEmail(email));
 
         // The first link verifies with the first registration's password and name; the second link is spent with it.
         await api.VerifyFromEmail(email, count: 1);
         await api.Login(email, "the first passphrase");
-        Assert.Equal("First", (await api.Get<Account>("api/auth/me"))!.Name);
+        Assert.Equal("Fiona Early", (await api.Get<Account>("api/auth/me"))!.Name);
         using (var other = await Visitors.New(_cluster).TryLogin(email, "the second passphrase"))
             await Visitors.AssertProblem(other, HttpStatusCode.Unauthorized);
         var secondLink = MailDevServer.VerificationToken(await _cluster.Mail.WaitForEmailAsync(email, ShopApi.VerifyEmailKind, 2));

@@ -35,7 +35,7 @@ public record WebhookReceipt(string EventId, string Outcome);
 public static class StripeWebhookEndpoint
 {
     public const string SignatureHeader = "Stripe-Signature";
-    const int MaxPayloadBytes = 256 * 1024;
+    public const int MaxPayloadBytes = 256 * 1024;
 
     public static async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult, ValidationProblem>> Handle(HttpRequest request,
         IOptions<StripeSettings> options, IDocumentSession session, IPublishEndpoint publish, ILoggerFactory loggers,
@@ -48,9 +48,7 @@ public static class StripeWebhookEndpoint
         var signature = request.Headers[SignatureHeader].ToString();
         if (string.IsNullOrWhiteSpace(signature))
             return Problems.Validation(SignatureHeader, "The Stripe-Signature header is missing.");
-        // Stripe events are a few KB; a larger body is cut off by Kestrel (413) instead of being buffered.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = MaxPayloadBytes;
+        // Stripe events are a few KB: the endpoint's size limit (PaymentsModule) answers 413 to a larger body before it is read.
 
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var payload = await reader.ReadToEndAsync(cancellationToken);
