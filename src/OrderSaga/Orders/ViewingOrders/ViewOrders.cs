@@ -13,10 +13,13 @@ public record OrderListItem(Guid OrderId, string Status, decimal Total, string C
 
 public record OrderResponse(
     Guid OrderId, string Status, string? FailureReason, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, PaymentInfo Payment,
-    ShippingAddress? ShippingAddress, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<TimelineEntry> Timeline)
+    ShippingAddress? ShippingAddress, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<TimelineEntry> Timeline,
+    bool CanCancel)
 {
+    /// <summary>CanCancel: what the cancel endpoint would accept now (<see cref="OrderActions"/>), so clients need no rule of their own.</summary>
     public static OrderResponse From(OrderDetails o) =>
-        new(o.Id, o.Status, o.FailureReason, o.Lines, o.Total, o.Currency, o.Payment, o.ShippingAddress, o.CreatedAt, o.UpdatedAt, o.Timeline);
+        new(o.Id, o.Status, o.FailureReason, o.Lines, o.Total, o.Currency, o.Payment, o.ShippingAddress, o.CreatedAt, o.UpdatedAt, o.Timeline,
+            OrderActions.CanCancel(o));
 }
 
 public static class ViewOrdersEndpoint

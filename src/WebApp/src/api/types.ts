@@ -160,6 +160,8 @@ export interface Order {
   createdAt?: string;
   updatedAt?: string;
   timeline: TimelineEntry[];
+  /** The order service's answer to "may this order be cancelled now?" (its one rule, OrderActions). */
+  canCancel: boolean;
 }
 
 export interface Payment {

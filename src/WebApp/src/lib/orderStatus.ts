@@ -45,7 +45,6 @@ export function statusTone(status: string): StatusTone {
 }
 
 const closed = new Set(["Failed", "Cancelled", "Refunded"]);
-const cancellable = new Set(["Placed", "StockReserved", "PaymentCaptured", "Confirmed", "Completed"]);
 
 const isRequest = (status: string) => status === "CancellationRequested" || status === "RefundRequested";
 
@@ -66,9 +65,9 @@ export function isSettled(order: Order): boolean {
   return (closed.has(order.status) || order.status === "Completed") && !cancellationPending(order);
 }
 
-/** Mirrors the order service's rule (one cancellation per order); the service has the last word (409 when it disagrees). */
+/** The order service says whether a cancel is allowed now (canCancel); the page keeps no rule of its own. */
 export function canCancel(order: Order): boolean {
-  return cancellable.has(order.status) && !order.timeline.some((entry) => entry.status === "CancellationRequested") && !cancellationPending(order);
+  return order.canCancel === true;
 }
 
 export interface Explanation {
