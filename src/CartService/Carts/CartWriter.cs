@@ -1,8 +1,7 @@
-using JasperFx;
 using JasperFx.Events;
 using Marten;
-using Marten.Exceptions;
 using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Persistence;
 
 namespace Shop.CartService.Carts;
 
@@ -43,29 +42,18 @@ public sealed class CartWriter(IServiceScopeFactory scopes, ILogger<CartWriter> 
 {
     const int MaxAttempts = 40;
 
-    public async Task<CartWriteResult> Change(Guid customerId, CartPrecondition precondition, Func<CartAttempt, Task<CartDecision>> decide,
-        CancellationToken cancellationToken)
-    {
-        for (var number = 1; ; number++)
+    public Task<CartWriteResult> Change(Guid customerId, CartPrecondition precondition, Func<CartAttempt, Task<CartDecision>> decide,
+        CancellationToken cancellationToken) =>
+        OptimisticRetry.RunAsync(async number =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
-            try
-            {
-                return await Attempt(customerId, precondition, decide, session, scope.ServiceProvider, number, cancellationToken);
-            }
-            catch (Exception exception) when (IsConflict(exception))
-            {
-                if (number >= MaxAttempts)
-                {
-                    logger.LogWarning("Cart of customer {CustomerId} still contended after {Attempts} attempts", customerId, number);
-                    return new CartWriteResult(null, Problems.Conflict("The cart is being changed by many requests at once; try again."), []);
-                }
-                // Jitter spreads the retries of requests that collided, so one of them wins the next round.
-                await Task.Delay(Random.Shared.Next(2, 10 + 5 * Math.Min(number, 10)), cancellationToken);
-            }
-        }
-    }
+            return await Attempt(customerId, precondition, decide, session, scope.ServiceProvider, number, cancellationToken);
+        }, cancellationToken, MaxAttempts, exhausted: number =>
+        {
+            logger.LogWarning("Cart of customer {CustomerId} still contended after {Attempts} attempts", customerId, number);
+            return new CartWriteResult(null, Problems.Conflict("The cart is being changed by many requests at once; try again."), []);
+        });
 
     static async Task<CartWriteResult> Attempt(Guid customerId, CartPrecondition precondition, Func<CartAttempt, Task<CartDecision>> decide,
         IDocumentSession session, IServiceProvider services, int number, CancellationToken cancellationToken)
@@ -105,14 +93,4 @@ public sealed class CartWriter(IServiceScopeFactory scopes, ILogger<CartWriter> 
         return new CartWriteResult(saved is { IsCurrent: true } ? saved : null, null, decision.Events);
     }
 
-    static bool IsConflict(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException or DocumentAlreadyExistsException
-                or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException)
-                return true;
-        }
-        return false;
-    }
 }

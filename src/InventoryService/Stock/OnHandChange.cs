@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.BuildingBlocks.Http;
+using Shop.BuildingBlocks.Persistence;
 using Shop.InventoryService.Catalog.Caching;
 using Shop.InventoryService.Stock.ViewingStock;
 
@@ -21,7 +22,7 @@ public static class OnHandChange
         IDocumentStore store, CatalogCacheInvalidation cache, Guid productId, int delta, MovementKind kind, string? reason,
         CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        return await OptimisticRetry.RunAsync<Results<Ok<StockResponse>, ProblemHttpResult>>(async _ =>
         {
             await using var session = store.LightweightSession();
             var item = await session.LoadAsync<StockItem>(productId, cancellationToken);
@@ -37,16 +38,10 @@ public static class OnHandChange
             item.OnHand += delta;
             session.Update(item);
             session.Insert(StockMovement.For(productId, kind, delta, null, reason));
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                // An admin who just received goods sees them in the catalog at once (on this instance; see CatalogCache).
-                await cache.ProductChangedAsync(productId);
-                return TypedResults.Ok(await ViewStockEndpoint.Load(session, item, cancellationToken));
-            }
-            catch (JasperFx.ConcurrencyException) when (attempt < Attempts)
-            {
-            }
-        }
+            await session.SaveChangesAsync(cancellationToken);
+            // An admin who just received goods sees them in the catalog at once (on this instance; see CatalogCache).
+            await cache.ProductChangedAsync(productId);
+            return TypedResults.Ok(await ViewStockEndpoint.Load(session, item, cancellationToken));
+        }, cancellationToken, Attempts);
     }
 }

@@ -1,11 +1,10 @@
 using System.Security.Claims;
-using JasperFx;
 using Marten;
-using Marten.Exceptions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Shop.BuildingBlocks.Persistence;
 using Shop.BuildingBlocks.Security;
 
 namespace Shop.Gateway.Identity.External;
@@ -148,7 +147,8 @@ public static class ExternalAuthentication
     /// <summary>The account linked to the external subject; a new customer account on its first visit.</summary>
     static async Task<User?> FindOrCreateAccount(IDocumentStore store, string loginKey, string email, string name, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        // Two first requests of one subject at once: the loser's insert conflicts, and its next attempt loads the link.
+        return await OptimisticRetry.RunAsync(async _ =>
         {
             await using var session = store.LightweightSession();
             if (await session.LoadAsync<ExternalLogin>(loginKey, cancellationToken) is { } link)
@@ -162,16 +162,8 @@ public static class ExternalAuthentication
             };
             session.Insert(user);
             session.Insert(new ExternalLogin { Id = loginKey, UserId = user.Id, CreatedAt = now });
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                return user;
-            }
-            // Two first requests of one subject at once: the other one linked it; load that link.
-            catch (Exception exception) when (attempt < 5 && exception is DocumentAlreadyExistsException
-                                                  or MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: "23505" } })
-            {
-            }
-        }
+            await session.SaveChangesAsync(cancellationToken);
+            return user;
+        }, cancellationToken, maxAttempts: 5);
     }
 }

@@ -1,7 +1,6 @@
-using JasperFx;
 using Marten;
-using Marten.Exceptions;
 using Microsoft.Extensions.Options;
+using Shop.BuildingBlocks.Persistence;
 
 namespace Shop.Gateway.Identity.Lockout;
 
@@ -56,7 +55,7 @@ public sealed class AttemptLimiter(IDocumentStore store, TimeProvider clock, IOp
     async Task UpdateAsync(IReadOnlyList<AttemptKey> keys, Func<List<(AttemptCounter Counter, AttemptPolicy Policy)>, DateTimeOffset, bool> apply,
         CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        await OptimisticRetry.RunAsync(async _ =>
         {
             await using var session = store.LightweightSession();
             var now = clock.GetUtcNow();
@@ -77,18 +76,7 @@ public sealed class AttemptLimiter(IDocumentStore store, TimeProvider clock, IOp
                 else
                     session.Insert(counter);
             }
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                return;
-            }
-            catch (Exception exception) when (IsConflict(exception) && attempt < 50)
-            {
-                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken);
-            }
-        }
+            await session.SaveChangesAsync(cancellationToken);
+        }, cancellationToken, maxAttempts: 50);
     }
-
-    static bool IsConflict(Exception exception) => exception is ConcurrencyException or DocumentAlreadyExistsException
-        || exception is MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: "23505" } };
 }
