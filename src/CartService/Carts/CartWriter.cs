@@ -21,10 +21,13 @@ public sealed class CartAttempt(IDocumentSession session, IServiceProvider servi
 public sealed record CartDecision
 {
     public IReadOnlyList<object> Events { get; private init; } = [];
+    public CartRefusal? Refusal { get; private init; }
+    /// <summary>An answer other than a refusal (a checkout's idempotent replay).</summary>
     public IResult? Answer { get; private init; }
 
     public static CartDecision Append(params object[] events) => new() { Events = events };
     public static CartDecision Unchanged { get; } = new();
+    public static CartDecision Refuse(CartRefusal refusal) => new() { Refusal = refusal };
     public static CartDecision Respond(IResult answer) => new() { Answer = answer };
 }
 
@@ -71,8 +74,8 @@ public sealed class CartWriter(IServiceScopeFactory scopes, ILogger<CartWriter> 
         var cart = current ?? Cart.Create(opened!);
 
         var decision = await decide(new CartAttempt(session, services, cart, current is null, number));
-        if (decision.Answer is not null)
-            return new CartWriteResult(current, decision.Answer, []);
+        if ((decision.Refusal?.ToProblem() ?? decision.Answer) is { } answer)
+            return new CartWriteResult(current, answer, []);
         if (!precondition.Holds(current))
             return new CartWriteResult(current, Problems.PreconditionFailed(
                 "The cart was changed since the version named in If-Match; reload it and try again."), [], Stale: true);

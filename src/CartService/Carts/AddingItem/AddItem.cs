@@ -26,24 +26,12 @@ public static class AddItemEndpoint
             return CartResults.CatalogUnavailable();
         if (lookup.Product is not { } product)
             return Problems.NotFound("The product");
-        if (!product.Active)
-            return Problems.Unprocessable("The product is no longer sold.");
 
         var result = await writer.Change(user.GetUserId(), precondition, attempt =>
         {
             if (lookup.FetchedFromInventory)
                 attempt.Session.Store(product);
-            var cart = attempt.Cart;
-            var line = cart.Line(product.Id);
-            if (line is null && cart.Lines.Count >= Cart.MaxLines)
-                return Task.FromResult(CartDecision.Respond(Problems.Unprocessable($"A cart holds at most {Cart.MaxLines} different products.")));
-            if (cart.Lines.Count > 0 && cart.Currency != product.Currency)
-                return Task.FromResult(CartDecision.Respond(Problems.Unprocessable(
-                    $"The cart is priced in {cart.Currency}; {product.Name} is sold in {product.Currency}.")));
-            if ((line?.Quantity ?? 0) + quantity > Cart.MaxQuantityPerLine)
-                return Task.FromResult(CartDecision.Respond(Problems.Unprocessable(
-                    $"A line holds at most {Cart.MaxQuantityPerLine} units; the cart already has {line?.Quantity ?? 0}.")));
-            return Task.FromResult(CartDecision.Append(new ItemAdded(product.Id, product.Sku, product.Name, product.Price, product.Currency, quantity)));
+            return Task.FromResult(CartRules.AddItem(attempt.Cart, product, quantity));
         }, cancellationToken);
         return await CartResults.Changed(result, http, query, cancellationToken);
     }

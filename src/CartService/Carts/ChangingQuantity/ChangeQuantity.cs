@@ -25,21 +25,10 @@ public static class ChangeQuantityEndpoint
 
         var result = await writer.Change(user.GetUserId(), precondition, async attempt =>
         {
-            var line = attempt.Cart.Line(productId);
-            if (line is null)
-                return CartDecision.Respond(Problems.NotFound("The product in the cart"));
-            if (quantity == line.Quantity)
-                return CartDecision.Unchanged;
-            if (quantity == 0)
-                return CartDecision.Append(new ItemRemoved(productId));
-            if (quantity > line.Quantity)
-            {
-                // Fewer units of a product no longer sold are fine; more are not.
-                var product = await attempt.Session.LoadAsync<CatalogProduct>(productId, cancellationToken);
-                if (product is { Active: false })
-                    return CartDecision.Respond(Problems.Unprocessable("The product is no longer sold."));
-            }
-            return CartDecision.Append(new ItemQuantityChanged(productId, quantity));
+            var product = CartRules.ChangeNeedsProduct(attempt.Cart, productId, quantity)
+                ? await attempt.Session.LoadAsync<CatalogProduct>(productId, cancellationToken)
+                : null;
+            return CartRules.ChangeQuantity(attempt.Cart, productId, quantity, product);
         }, cancellationToken);
         return await CartResults.Changed(result, http, query, cancellationToken);
     }

@@ -116,23 +116,13 @@ public static class CheckoutEndpoint
             // Remember what this request set out to check out: if a twin wins the race, the retry recognises its order.
             if (attempt.Number == 1 && !attempt.IsNew)
                 targeted ??= (cart.Id, cart.Version);
-            if (cart.Lines.Count == 0)
-                return CartDecision.Respond(Problems.Conflict("The cart is empty."));
-
-            var products = (await session.LoadManyAsync<CatalogProduct>(cancellationToken, cart.Lines.Select(l => l.ProductId))).ToDictionary(p => p.Id);
-            var unavailable = cart.Lines.Where(l => !products.TryGetValue(l.ProductId, out var p) || !p.Active).Select(l => l.Name).ToList();
-            if (unavailable.Count > 0)
-                return CartDecision.Respond(Problems.Unprocessable($"No longer sold: {string.Join(", ", unavailable)}. Remove them to check out."));
-            if (cart.Lines.Any(l => products[l.ProductId].Currency != cart.Currency))
-                return CartDecision.Respond(Problems.Unprocessable("The cart's products are now priced in different currencies."));
-
-            // Checkout charges today's prices, not the ones from when items were added; the response says which differ.
-            var lines = cart.Lines.Select(l => new OrderLine(l.ProductId, l.Sku, products[l.ProductId].Name, products[l.ProductId].Price, l.Quantity)).ToList();
-            var changes = cart.Lines.Where(l => products[l.ProductId].Price != l.PriceWhenAdded)
-                .Select(l => new CheckoutPriceChange(l.ProductId, l.PriceWhenAdded, products[l.ProductId].Price)).ToList();
-            var total = lines.Sum(l => l.UnitPrice * l.Quantity);
+            var products = cart.Lines.Count == 0
+                ? new Dictionary<Guid, CatalogProduct>()
+                : (await session.LoadManyAsync<CatalogProduct>(cancellationToken, cart.Lines.Select(l => l.ProductId))).ToDictionary(p => p.Id);
             var now = DateTimeOffset.UtcNow;
-            var checkedOut = new CheckedOut(Guid.CreateVersion7(), lines, total, cart.Currency, request.PaymentMethod, now, shipping, changes);
+            var decision = CartRules.Checkout(cart, products, request.PaymentMethod, shipping, Guid.CreateVersion7(), now);
+            if (decision.Events is not [CheckedOut checkedOut])
+                return decision;
 
             session.Delete<ActiveCart>(customerId);
             if (key.Length > 0)
@@ -142,10 +132,10 @@ public static class CheckoutEndpoint
                     Response = CheckoutResponse.From(cart.Id, checkedOut), CreatedAt = now,
                 });
             var publish = attempt.Services.GetRequiredService<IPublishEndpoint>();
-            await publish.Publish(new CheckoutRequested(checkedOut.OrderId, cart.Id, customerId, user.GetEmail(), user.GetDisplayName(), lines,
-                total, cart.Currency, request.PaymentMethod, shipping, now), cancellationToken);
+            await publish.Publish(new CheckoutRequested(checkedOut.OrderId, cart.Id, customerId, user.GetEmail(), user.GetDisplayName(),
+                checkedOut.Lines, checkedOut.Total, checkedOut.Currency, request.PaymentMethod, shipping, now), cancellationToken);
             checkedOutCartId = cart.Id;
-            return CartDecision.Append(checkedOut);
+            return decision;
         }, cancellationToken);
 
         if (result.Answer is not null)

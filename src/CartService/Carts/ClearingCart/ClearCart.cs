@@ -13,8 +13,7 @@ public static class ClearCartEndpoint
     {
         if (!CartPrecondition.TryRead(http.Request, out var precondition))
             return CartResults.MalformedIfMatch();
-        var result = await writer.Change(user.GetUserId(), precondition, attempt => Task.FromResult(
-            attempt.Cart.Lines.Count == 0 ? CartDecision.Unchanged : CartDecision.Append(new CartCleared())), cancellationToken);
+        var result = await writer.Change(user.GetUserId(), precondition, attempt => Task.FromResult(CartRules.Clear(attempt.Cart)), cancellationToken);
         if (result.Answer is not null)
             return CartResults.Answer(result, http);
         http.Response.Headers.ETag = CartETag.For(result.Cart);

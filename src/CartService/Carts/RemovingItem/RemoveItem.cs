@@ -15,10 +15,8 @@ public static class RemoveItemEndpoint
     {
         if (!CartPrecondition.TryRead(http.Request, out var precondition))
             return CartResults.MalformedIfMatch();
-        var result = await writer.Change(user.GetUserId(), precondition, attempt => Task.FromResult(
-            attempt.Cart.Line(productId) is null
-                ? CartDecision.Respond(Problems.NotFound("The product in the cart"))
-                : CartDecision.Append(new ItemRemoved(productId))), cancellationToken);
+        var result = await writer.Change(user.GetUserId(), precondition, attempt => Task.FromResult(CartRules.RemoveItem(attempt.Cart, productId)),
+            cancellationToken);
         return await CartResults.Changed(result, http, query, cancellationToken);
     }
 }
