@@ -8,7 +8,7 @@ public record PaymentInfo(string Method, string? PaymentId, string? Provider, de
 
 /// <summary>
 /// Read model behind GET /api/orders/{id} (and, through its CustomerId index, each customer's order history),
-/// projected inline from the order stream. Status follows the main path; side events (notifications, refunds of a
+/// projected asynchronously from the order stream by the async daemon (OrdersModule), so it may trail the saga by a moment. Status follows the main path; side events (notifications, refunds of a
 /// closed order, a late capture) only add timeline entries.
 /// </summary>
 public partial class OrderDetails
