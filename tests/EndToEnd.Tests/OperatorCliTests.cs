@@ -68,17 +68,26 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
         var current = await Shopctl("streams", "state", orderId.ToString(), "--type", "order");
         Assert.Contains("\"Completed\"", current.Out);
 
-        // sagas, projections, subscriptions.
+        // sagas show: the checkout saga's row says Completed and finished, and it writes the order stream shown above.
         var saga = await Shopctl("sagas", "show", orderId.ToString());
-        Assert.Contains("Completed", saga.Out);
-        Assert.Contains("True", saga.Out);
+        Assert.Matches(@"checkout\W+Completed\W+True\W", saga.Out); // the table's Saga, State and Finished cells of one row
+        var sagaJson = JsonDocument.Parse((await Shopctl("sagas", "show", orderId.ToString(), "--json")).Out).RootElement;
+        Assert.Equal(("checkout", "Completed", true), (sagaJson.GetProperty("saga").GetString(), sagaJson.GetProperty("state").GetString(),
+            sagaJson.GetProperty("finished").GetBoolean()));
+        Assert.Equal(events.Count, sagaJson.GetProperty("streamVersion").GetInt32());
+        Assert.Equal(orderId, sagaJson.GetProperty("data").GetProperty("CorrelationId").GetGuid());
         var stuck = await Shopctl("sagas", "stuck", "--older-than", "01:00:00");
         Assert.Contains("stuck saga(s) idle for more than 01:00:00", stuck.Out);
+
+        // projections list: each projection with its own service and lifecycle (one row each in the table).
         var projections = await Shopctl("projections", "list");
-        Assert.Contains("OrderDetails", projections.Out);
-        Assert.Contains("Async", projections.Out);
-        Assert.Contains("Async", projections.Out);
-        Assert.Contains("Inline", projections.Out); // Cart and PaymentLedger
+        Assert.Matches(@"orders\W+OrderDetails\W+Async\W", projections.Out);
+        Assert.Matches(@"cart\W+Cart\W+Inline\W", projections.Out);
+        Assert.Matches(@"payments\W+PaymentLedger\W+Inline\W", projections.Out);
+        var projectionsJson = JsonDocument.Parse((await Shopctl("projections", "list", "--json")).Out).RootElement;
+        string Lifecycle(string service, string projection) => projectionsJson.GetProperty(service).EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == projection).GetProperty("lifecycle").GetString()!;
+        Assert.Equal(("Async", "Inline", "Inline"), (Lifecycle("orders", "OrderDetails"), Lifecycle("cart", "Cart"), Lifecycle("payments", "PaymentLedger")));
         var errors = await Shopctl("errors", "list");
         Assert.Contains("dead-lettered message(s)", errors.Out);
         var subscriptions = await Shopctl("subscriptions", "list");

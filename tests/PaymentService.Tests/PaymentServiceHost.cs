@@ -11,7 +11,7 @@ using Shop.BuildingBlocks.Messaging;
 using Shop.BuildingBlocks.Security;
 using Shop.Contracts.Payments;
 using Shop.PaymentService.Payments.ViewingPayment;
-using Shop.PaymentService.Tests.Fakes;
+using Shop.Testing.Fakes;
 using Shop.Testing;
 using Xunit;
 

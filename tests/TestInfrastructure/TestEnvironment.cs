@@ -150,6 +150,27 @@ public sealed class TestVirtualHost(string name, Uri amqpUri, Uri? management) :
             .Sum(q => q.TryGetProperty("messages", out var messages) && messages.ValueKind == System.Text.Json.JsonValueKind.Number ? messages.GetInt64() : 0);
     }
 
+    /// <summary>
+    /// A queue as the management API reports it. Its figures lag the broker by up to the statistics interval (5 s) and
+    /// are missing (null) for a queue it has not sampled yet, e.g. right after a broker restart.
+    /// </summary>
+    public sealed record QueueFigures(string Name, long? Ready, long? Unacknowledged);
+
+    /// <summary>Every queue of this virtual host with the messages waiting in it and those delivered but not acknowledged.</summary>
+    public async Task<IReadOnlyList<QueueFigures>> QueuesAsync()
+    {
+        if (management is null)
+            throw new InvalidOperationException("Queue inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
+        using var http = TestEnvironment.ManagementClient(management);
+        var json = await http.GetStringAsync($"api/queues/{Uri.EscapeDataString(Name)}?columns=name,messages_ready,messages_unacknowledged");
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        static long? Figure(System.Text.Json.JsonElement queue, string name) =>
+            queue.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetInt64() : null;
+        return document.RootElement.EnumerateArray()
+            .Select(q => new QueueFigures(q.GetProperty("name").GetString()!, Figure(q, "messages_ready"), Figure(q, "messages_unacknowledged")))
+            .ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (management is null)

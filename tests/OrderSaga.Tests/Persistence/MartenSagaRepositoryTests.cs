@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shop.BuildingBlocks.Messaging;
 using Shop.Messaging;
+using Shop.Messaging.Sagas;
+using MassTransit.Saga;
 using Shop.Contracts;
 using Shop.Contracts.Carts;
 using Shop.Contracts.Inventory;
@@ -140,27 +142,76 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
         Assert.Equal(nameof(CheckoutStateMachine.Failed), (await query.LoadAsync<CheckoutState>(orderId))!.CurrentState);
     }
 
+    /// <summary>
+    /// Two repositories load one saga at the same version — as two instances consuming two messages of one order would —
+    /// and both update it through the saga repository. The unit of work commits the first; the second, written on the
+    /// version it loaded, must be refused with everything it staged (the saga document and the order events the
+    /// repository appends), so the first change is neither overwritten nor joined by the stale one's events.
+    /// </summary>
     [Fact]
     public async Task A_stale_saga_write_is_refused()
     {
         var orderId = NewId.NextGuid();
         await _host.Bus.Publish(Checkout(orderId));
         await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingStock));
+        long versionBefore;
+        await using (var query = Store.QuerySession())
+            versionBefore = (await query.Events.FetchStreamStateAsync(orderId))!.Version;
 
-        await using var first = Store.LightweightSession();
-        await using var second = Store.LightweightSession();
-        var one = (await first.LoadAsync<CheckoutState>(orderId))!;
-        var two = (await second.LoadAsync<CheckoutState>(orderId))!;
-        one.FailureReason = "first";
-        two.FailureReason = "second";
-        first.Update(one);
-        second.Update(two);
+        // The repository works on a consumed message's context: a real one, from a receive endpoint of the test's bus.
+        var outcome = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endpoint = _host.Bus.ConnectReceiveEndpoint($"stale-write-{orderId:N}", e => e.Handler<StaleWriteProbe>(async context =>
+        {
+            try
+            {
+                await using var firstScope = _host.Services.CreateAsyncScope();
+                await using var secondScope = _host.Services.CreateAsyncScope();
+                var first = firstScope.ServiceProvider.GetRequiredService<IDocumentSession>();
+                var second = secondScope.ServiceProvider.GetRequiredService<IDocumentSession>();
+                await UpdateThroughRepository(first, context, "first");
+                await UpdateThroughRepository(second, context, "second");
 
-        await first.SaveChangesAsync();
-        await Assert.ThrowsAsync<JasperFx.ConcurrencyException>(() => second.SaveChangesAsync());
-        await using var query = Store.QuerySession();
-        Assert.Equal("first", (await query.LoadAsync<CheckoutState>(orderId))!.FailureReason);
+                await first.SaveChangesAsync(context.CancellationToken);
+                outcome.TrySetResult(await Record.ExceptionAsync(() => second.SaveChangesAsync(context.CancellationToken)));
+            }
+            catch (Exception exception)
+            {
+                outcome.TrySetException(exception);
+            }
+        }));
+        try
+        {
+            await endpoint.Ready;
+            var probe = await _host.Bus.GetSendEndpoint(new Uri($"queue:stale-write-{orderId:N}"));
+            await probe.Send(new StaleWriteProbe(orderId));
+            var refusal = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.IsAssignableFrom<JasperFx.ConcurrencyException>(refusal);
+            await using var query = Store.QuerySession();
+            Assert.Equal("first", (await query.LoadAsync<CheckoutState>(orderId))!.FailureReason);
+            var failures = (await query.Events.FetchStreamAsync(orderId)).Select(e => e.Data).OfType<OrderCustomerNotificationFailed>().ToList();
+            Assert.Equal(["first"], failures.Select(f => f.Kind));
+            Assert.Equal(versionBefore + 1, (await query.Events.FetchStreamStateAsync(orderId))!.Version);
+        }
+        finally
+        {
+            await endpoint.StopAsync(CancellationToken.None);
+        }
     }
+
+    /// <summary>Load, change and update the saga through the Marten saga repository, as the saga's endpoint does; staged only.</summary>
+    static Task UpdateThroughRepository(IDocumentSession session, ConsumeContext<StaleWriteProbe> context, string change) =>
+        new MartenSagaRepositoryContextFactory<CheckoutState>(session, new SagaConsumeContextFactory<IDocumentSession, CheckoutState>())
+            .Send(context, Pipe.ExecuteAsync<SagaRepositoryContext<CheckoutState, StaleWriteProbe>>(async repository =>
+            {
+                var loaded = await repository.Load(context.Message.OrderId);
+                Assert.NotNull(loaded);
+                loaded.Saga.FailureReason = change;
+                loaded.Saga.Record(new OrderCustomerNotificationFailed(context.Message.OrderId, change, "email", "stale write test", DateTimeOffset.UtcNow));
+                await repository.Update(loaded);
+            }));
+
+    public record StaleWriteProbe(Guid OrderId);
 
     async Task WaitForState(Guid orderId, string state) =>
         await OrderSagaHost.Eventually(async () =>

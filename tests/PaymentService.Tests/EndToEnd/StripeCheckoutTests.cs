@@ -1,5 +1,5 @@
 using Shop.PaymentService.Payments.ViewingPayment;
-using Shop.PaymentService.Tests.Fakes;
+using Shop.Testing.Fakes;
 using Shop.Testing;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Shop.Contracts.Payments;
-using Shop.PaymentService.Tests.Fakes;
+using Shop.Testing.Fakes;
 using Xunit;
 
 namespace Shop.PaymentService.Tests.Payments;

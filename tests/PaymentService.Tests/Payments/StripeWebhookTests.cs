@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Shop.Contracts.Payments;
 using Shop.PaymentService.Payments.Webhooks;
-using Shop.PaymentService.Tests.Fakes;
+using Shop.Testing.Fakes;
 using Shop.Testing;
 using Stripe;
 using Xunit;

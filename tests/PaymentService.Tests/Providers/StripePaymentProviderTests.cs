@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Shop.PaymentService.Payments.Charging;
 using Shop.PaymentService.Providers;
 using Shop.PaymentService.Providers.Stripe;
-using Shop.PaymentService.Tests.Fakes;
+using Shop.Testing.Fakes;
 using Stripe;
 using Xunit;
 

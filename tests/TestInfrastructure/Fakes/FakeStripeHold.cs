@@ -1,4 +1,4 @@
-namespace Shop.PaymentService.Tests.Fakes;
+namespace Shop.Testing.Fakes;
 
 /// <summary>
 /// Holds the answer to one request after it ran, so a test can crash the caller while the charge exists at "Stripe" but

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Stripe;
 
-namespace Shop.PaymentService.Tests.Fakes;
+namespace Shop.Testing.Fakes;
 
 /// <summary>When an injected 500 happens: before the request did anything, or after it ran (the answer is lost).</summary>
 public enum FaultTiming { BeforeExecuting, AfterExecuting }
@@ -20,6 +20,16 @@ public enum FaultTiming { BeforeExecuting, AfterExecuting }
 public sealed record RecordedRequest(string Method, string Path, string? IdempotencyKey, int Status, bool Replayed, bool Executed);
 
 public sealed record WebhookDelivery(string EventId, string Type, int Status);
+
+/// <summary>
+/// The money one order moved at the provider, counted where a double charge would cost the customer: every time a
+/// PaymentIntent of the order became succeeded (a capture: capture_method is automatic) and every refund.
+/// </summary>
+public sealed record ProviderOrder(Guid OrderId, IReadOnlyDictionary<string, int> CapturesByIntent, long CapturedAmount, int Refunds, long RefundedAmount)
+{
+    public int Intents => CapturesByIntent.Count;
+    public int Captures => CapturesByIntent.Values.Sum();
+}
 
 /// <summary>
 /// A Stripe-compatible HTTP server for tests, on a free loopback port (Kestrel), so the real Stripe.net SDK — in the test
@@ -58,6 +68,8 @@ public sealed class FakeStripe : IAsyncDisposable
         public string? PaymentMethod { get; set; }
         public string? ChargeId { get; set; }
         public long AmountRefunded { get; set; }
+        /// <summary>Times this intent became succeeded; Stripe refuses to confirm a succeeded intent, so more than 1 is a fake's bug.</summary>
+        public int Captures { get; set; }
         public JsonObject? LastPaymentError { get; set; }
     }
 
@@ -110,6 +122,20 @@ public sealed class FakeStripe : IAsyncDisposable
             return _intents.Values.Where(i => i.Metadata.GetValueOrDefault("order_id") == orderId.ToString()).Select(ToJson).ToList();
     }
 
+    /// <summary>Every order (by the order_id metadata) that has a PaymentIntent here, with its captures and refunds.</summary>
+    public IReadOnlyDictionary<Guid, ProviderOrder> Orders()
+    {
+        lock (_intents)
+        {
+            var refunds = _refunds.Values.GroupBy(r => (string)r["payment_intent"]!).ToDictionary(g => g.Key, g => g.Count());
+            return _intents.Values
+                .Where(i => Guid.TryParse(i.Metadata.GetValueOrDefault("order_id"), out _))
+                .GroupBy(i => Guid.Parse(i.Metadata["order_id"]))
+                .ToDictionary(g => g.Key, g => new ProviderOrder(g.Key, g.ToDictionary(i => i.Id, i => i.Captures),
+                    g.Sum(i => i.Amount * i.Captures), g.Sum(i => refunds.GetValueOrDefault(i.Id)), g.Sum(i => i.AmountRefunded)));
+        }
+    }
+
     public IReadOnlyList<JsonObject> RefundsOf(string paymentIntentId)
     {
         lock (_intents)
@@ -132,6 +158,8 @@ public sealed class FakeStripe : IAsyncDisposable
             var intent = _intents[intentId];
             if (succeed)
             {
+                if (intent.Status != "succeeded")
+                    intent.Captures++;
                 intent.Status = "succeeded";
                 intent.ChargeId ??= NewId("ch");
             }
@@ -379,6 +407,7 @@ public sealed class FakeStripe : IAsyncDisposable
         }
 
         intent.Status = "succeeded";
+        intent.Captures++;
         intent.ChargeId = NewId("ch");
         intent.LastPaymentError = null;
         DeliverInBackground(EventTypes.PaymentIntentSucceeded, ToJson(intent));
