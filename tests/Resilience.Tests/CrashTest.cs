@@ -182,9 +182,16 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
                     final[order.OrderId] = current;
                     break;
                 }
-                Assert.True(DateTime.UtcNow < drainDeadline,
-                    $"order {order.OrderId} still {current?.Status ?? "invisible"} {drainBound} after the chaos ended: " +
-                    string.Join(" -> ", current?.Timeline.Select(t => t.Status) ?? []) + "\n" + _cluster.Logs(15));
+                if (DateTime.UtcNow >= drainDeadline)
+                {
+                    // The figures of the chaos go into the report (and the message) even when the drain fails.
+                    var failure = $"order {order.OrderId} still {current?.Status ?? "invisible"} {drainBound} after the chaos ended: " +
+                                  string.Join(" -> ", current?.Timeline.Select(t => t.Status) ?? []);
+                    var partial = $"crash test FAILED: {failure}\n  {_orders.Count} checkouts in {submittedAt.TotalSeconds:0}s; chaos ended at " +
+                                  $"{chaosEndedAt.TotalSeconds:0}s; {final.Count} orders terminal\n{ChaosFigures()}";
+                    await WriteReport(partial);
+                    Assert.Fail(partial + "\n" + _cluster.Logs(15));
+                }
                 await Task.Delay(250);
             }
         }
@@ -212,14 +219,7 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
         report.AppendLine($"crash test: {_orders.Count} checkouts by {Shoppers} shoppers in {submittedAt.TotalSeconds:0}s; chaos ended at " +
                           $"{chaosEndedAt.TotalSeconds:0}s; every order terminal {(terminalAt - chaosEndedAt).TotalSeconds:0}s later, all settled after " +
                           $"{(settledAt - chaosEndedAt).TotalSeconds:0}s{(settled ? "" : " (NOT settled within the bound)")}");
-        report.AppendLine($"  instances: {string.Join(", ", ShopCluster.ServiceProjects.Select(s => $"{s.Name} x{_cluster.Instances(s.Name).Count}"))}; " +
-                          "payments through the Stripe provider (Stripe.net) at the fake");
-        report.AppendLine($"  kills (SIGKILL, each followed by a restart): {string.Join(", ", _kills.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))} " +
-                          $"(total {_kills.Values.Sum()})");
-        report.AppendLine($"  servers: {string.Join("; ", _outages)}");
-        report.AppendLine($"  retries: {_transientFailures} shopper requests repeated after a failure (service, broker or database away); " +
-                          $"{CountLogLines("Retrying ")} in-place message retries and {CountLogLines("already handled message")} duplicates dropped " +
-                          "by the inboxes (service logs)");
+        report.Append(ChaosFigures());
         report.AppendLine($"  late captures (3-D Secure confirmed after the order had closed, by webhook): {lateCaptures}");
         report.AppendLine($"  outcomes: {string.Join(", ", final.Values.GroupBy(o => o.FailureReason is null ? o.Status : $"{o.Status}({o.FailureReason})").OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}");
 
@@ -231,16 +231,37 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
 
         output.WriteLine(report.ToString());
         Console.WriteLine(report.ToString());
+        await WriteReport(report.ToString());
+
+        Assert.True(AllInstances().All(p => _kills.GetValueOrDefault(p.Name) >= 1), $"not every instance was killed: {report}");
+        Assert.Equal(1, _brokerKills);
+        Assert.Equal(1, _databaseCrashes);
+    }
+
+    /// <summary>What the chaos did: instances, kills, server outages, retries.</summary>
+    string ChaosFigures()
+    {
+        var figures = new StringBuilder();
+        figures.AppendLine($"  instances: {string.Join(", ", ShopCluster.ServiceProjects.Select(s => $"{s.Name} x{_cluster.Instances(s.Name).Count}"))}; " +
+                           "payments through the Stripe provider (Stripe.net) at the fake");
+        figures.AppendLine($"  kills (SIGKILL, each followed by a restart): {string.Join(", ", _kills.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))} " +
+                           $"(total {_kills.Values.Sum()})");
+        figures.AppendLine($"  servers: {string.Join("; ", _outages)}");
+        figures.AppendLine($"  retries: {_transientFailures} shopper requests repeated after a failure (service, broker or database away); " +
+                           $"{CountLogLines("Retrying ")} in-place message retries and {CountLogLines("already handled message")} duplicates dropped " +
+                           "by the inboxes (service logs)");
+        return figures.ToString();
+    }
+
+    /// <summary>.shop/test-results/crash-test.txt, or chaos-N-orders.txt for a sized run (./shop chaos prints it).</summary>
+    async Task WriteReport(string report)
+    {
         var results = Environment.GetEnvironmentVariable("SHOP_TEST_RESULTS") is { Length: > 0 } configured
             ? configured
             : Path.Combine(RepositoryLayout.Root, ".shop", "test-results");
         Directory.CreateDirectory(results);
         var name = Environment.GetEnvironmentVariable("SHOP_CRASH_ORDERS") is { Length: > 0 } ? $"chaos-{_checkouts}-orders.txt" : "crash-test.txt";
-        await File.WriteAllTextAsync(Path.Combine(results, name), report.ToString());
-
-        Assert.True(AllInstances().All(p => _kills.GetValueOrDefault(p.Name) >= 1), $"not every instance was killed: {report}");
-        Assert.Equal(1, _brokerKills);
-        Assert.Equal(1, _databaseCrashes);
+        await File.WriteAllTextAsync(Path.Combine(results, name), report);
     }
 
     IEnumerable<ServiceProcess> AllInstances() => ShopCluster.ServiceProjects.SelectMany(s => _cluster.Instances(s.Name));
