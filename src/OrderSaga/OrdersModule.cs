@@ -4,6 +4,7 @@ using Marten;
 using MassTransit;
 using Shop.Messaging.Sagas;
 using Shop.BuildingBlocks.Operations;
+using Shop.BuildingBlocks.Operations.Projections;
 using Shop.BuildingBlocks.Payments;
 using Shop.BuildingBlocks.Security;
 using Shop.OrderSaga.Checkout;
@@ -48,6 +49,8 @@ public static class OrdersModule
     {
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection(CheckoutOptions.Section));
         builder.Services.AddFinishedSagaRetention<CheckoutState>(FinishedCheckoutStates);
+        // The order view and the status relay run in the async daemon: a shard that stopped on a failure is started again.
+        builder.Services.AddHostedService<ShardWatchdog>();
         builder.Services.AddPaymentMethodMasking<OrderPlaced>(e => e.PaymentMethod,
             new PaymentMethodCopy(typeof(OrderDetails), "Payment", "Method"), new PaymentMethodCopy(typeof(CheckoutState), nameof(CheckoutState.PaymentMethod)));
         return builder;
