@@ -223,15 +223,26 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
         report.AppendLine($"  late captures (3-D Secure confirmed after the order had closed, by webhook): {lateCaptures}");
         report.AppendLine($"  outcomes: {string.Join(", ", final.Values.GroupBy(o => o.FailureReason is null ? o.Status : $"{o.Status}({o.FailureReason})").OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}");
 
-        await CheckSagas(final, report);
-        await CheckMessaging(admin, report);
-        await CheckStock(admin, products, final, report);
-        await CheckPayments(final, report);
-        await CheckEmails(final, report);
-
-        output.WriteLine(report.ToString());
-        Console.WriteLine(report.ToString());
-        await WriteReport(report.ToString());
+        try
+        {
+            await CheckSagas(final, report);
+            await CheckMessaging(admin, report);
+            await CheckStock(admin, products, final, report);
+            await CheckPayments(final, report);
+            await CheckEmails(final, report);
+        }
+        catch (Exception exception)
+        {
+            // The figures gathered so far and the invariant that broke go into the report too: a long run is worth its numbers.
+            report.AppendLine($"  FAILED: {exception.Message}");
+            throw;
+        }
+        finally
+        {
+            output.WriteLine(report.ToString());
+            Console.WriteLine(report.ToString());
+            await WriteReport(report.ToString());
+        }
 
         Assert.True(AllInstances().All(p => _kills.GetValueOrDefault(p.Name) >= 1), $"not every instance was killed: {report}");
         Assert.Equal(1, _brokerKills);
