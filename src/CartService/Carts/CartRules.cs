@@ -45,7 +45,7 @@ public static class CartRules
     }
 
     /// <summary>Whether <see cref="ChangeQuantity"/> needs the product's catalog entry: only to add units (of a product still sold).</summary>
-    public static bool ChangeNeedsProduct(Cart cart, Guid productId, int quantity) => quantity > (cart.Line(productId)?.Quantity ?? int.MaxValue);
+    public static bool ChangeNeedsProduct(Cart cart, Guid productId, int quantity) => cart.Line(productId) is { } line && quantity > line.Quantity;
 
     /// <param name="product">The catalog entry, when <see cref="ChangeNeedsProduct"/> asked for it (null if unknown).</param>
     public static CartDecision ChangeQuantity(Cart cart, Guid productId, int quantity, CatalogProduct? product)
