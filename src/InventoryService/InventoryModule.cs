@@ -17,6 +17,7 @@ using Shop.InventoryService.Stock.Expiring;
 using Shop.InventoryService.Stock.History;
 using Shop.InventoryService.Stock.Releasing;
 using Shop.InventoryService.Stock.Reserving;
+using Shop.InventoryService.Stock.Restocking;
 using Shop.InventoryService.Stock.ViewingStock;
 
 namespace Shop.InventoryService;
@@ -39,6 +40,7 @@ public static class InventoryModule
         bus.AddConsumer<ReserveStockConsumer, ReserveStockConsumerDefinition>();
         bus.AddConsumer<ReleaseStockConsumer>();
         bus.AddConsumer<CommitStockConsumer>();
+        bus.AddConsumer<RestockOrderConsumer>();
         bus.AddConsumer<ExpireReservationConsumer>();
     }
 

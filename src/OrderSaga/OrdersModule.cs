@@ -2,6 +2,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Shop.Messaging;
 using Shop.Messaging.Sagas;
 using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Operations.Projections;
@@ -13,6 +14,8 @@ using Shop.OrderSaga.Orders.CancellingOrder;
 using Shop.OrderSaga.Orders.ListingAllOrders;
 using Shop.OrderSaga.Orders.Projections;
 using Shop.OrderSaga.Orders.PublishingStatus;
+using Shop.OrderSaga.Orders.ReturningOrder;
+using Shop.OrderSaga.Orders.ShippingOrder;
 using Shop.OrderSaga.Orders.ViewingOrders;
 
 namespace Shop.OrderSaga;
@@ -37,16 +40,34 @@ public static class OrdersModule
         marten.AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<OrderStatusRelay>(ServiceLifetime.Singleton, o => o.Name = OrderStatusRelay.SubscriptionName);
 
-    /// <summary>The checkout saga's terminal states: the order's outcome is final (operators' "stuck" view, retention).</summary>
-    static readonly string[] FinishedCheckoutStates = [nameof(CheckoutStateMachine.Completed), nameof(CheckoutStateMachine.Failed),
+    /// <summary>
+    /// States where the checkout saga waits for nothing automatic, only (perhaps) for a person: shipping, a return, a
+    /// retried refund. The operators' "stuck" view leaves them out.
+    /// </summary>
+    static readonly string[] SettledCheckoutStates = [nameof(CheckoutStateMachine.Completed), nameof(CheckoutStateMachine.Shipped),
+        nameof(CheckoutStateMachine.ReturnRequested), nameof(CheckoutStateMachine.ReturnReceived), nameof(CheckoutStateMachine.Failed),
+        nameof(CheckoutStateMachine.Cancelled), nameof(CheckoutStateMachine.Refunded)];
+
+    /// <summary>
+    /// States after which nothing more can happen to the order once it is left alone long enough: these sagas are removed
+    /// after the retention period. Shipped counts because the return window (CheckoutOptions.ReturnWindow) is shorter than
+    /// the retention; a completed order still waits to be shipped (or cancelled), so it stays.
+    /// </summary>
+    static readonly string[] FinishedCheckoutStates = [nameof(CheckoutStateMachine.Shipped), nameof(CheckoutStateMachine.Failed),
         nameof(CheckoutStateMachine.Cancelled), nameof(CheckoutStateMachine.Refunded)];
 
     public static void DescribeOperations(OperationsCatalog operations) => operations
         .EventStreams<OrderDetails>("order")
-        .Saga<CheckoutState>("checkout", FinishedCheckoutStates);
+        .Saga<CheckoutState>("checkout", SettledCheckoutStates);
 
     public static WebApplicationBuilder AddOrders(this WebApplicationBuilder builder)
     {
+        var checkout = builder.Configuration.GetSection(CheckoutOptions.Section).Get<CheckoutOptions>() ?? new CheckoutOptions();
+        var retention = MessagingOptions.From(builder.Configuration).FinishedSagaRetention;
+        // A shipped order's saga is removed after the retention; it must outlive the return window.
+        if (checkout.ReturnWindow >= retention)
+            throw new InvalidOperationException(
+                $"{CheckoutOptions.Section}:ReturnWindow ({checkout.ReturnWindow}) must be shorter than {MessagingOptions.Section}:FinishedSagaRetention ({retention}).");
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection(CheckoutOptions.Section));
         builder.Services.AddFinishedSagaRetention<CheckoutState>(FinishedCheckoutStates);
         // The order view and the status relay run in the async daemon: a shard that stopped on a failure is started again.
@@ -66,6 +87,9 @@ public static class OrdersModule
         orders.MapGet("/{id:guid}", ViewOrdersEndpoint.One);
         orders.MapGet("/all", ListAllOrdersEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
         orders.MapPost("/{id:guid}/cancel", CancelOrderEndpoint.Handle);
+        orders.MapPost("/{id:guid}/ship", ShipOrderEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
+        orders.MapPost("/{id:guid}/return", RequestReturnEndpoint.Handle);
+        orders.MapPost("/{id:guid}/return/received", RecordReturnReceivedEndpoint.Handle).RequireAuthorization(ShopPolicies.Admin);
         return app;
     }
 }

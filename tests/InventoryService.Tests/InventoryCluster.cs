@@ -56,6 +56,8 @@ public abstract class InventoryCluster(int instances, TimeSpan? reservationHold,
                 Record<StockReleased>(e);
                 Record<StockCommitted>(e);
                 Record<StockCommitFailed>(e);
+                Record<StockRestocked>(e);
+                Record<StockRestockFailed>(e);
                 Record<StockReservationExpired>(e);
                 Record<ProductCreated>(e);
                 Record<ProductUpdated>(e);

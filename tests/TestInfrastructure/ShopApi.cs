@@ -25,7 +25,8 @@ public sealed class ShopApi(Uri gateway, MailDevServer? mail = null) : IDisposab
     public record Cart(Guid? Id, List<CartItem> Items, decimal Total, string Currency, long Version);
     public record CheckoutResult(Guid OrderId);
     public record TimelineEntry(string Status, DateTimeOffset At, string? Detail);
-    public record Order(Guid OrderId, string Status, string? FailureReason, decimal Total, string Currency, List<TimelineEntry> Timeline);
+    public record Order(Guid OrderId, string Status, string? FailureReason, decimal Total, string Currency, List<TimelineEntry> Timeline,
+        bool CanCancel = false, bool CanRequestReturn = false, bool CanShip = false, bool CanRecordReturnReceived = false);
     public record Payment(Guid OrderId, string Status, decimal Amount, decimal Refunded, string? PaymentId);
     public record Stock(Guid ProductId, int OnHand, int Reserved, int Available, int Sold);
 
@@ -120,6 +121,14 @@ public sealed class ShopApi(Uri gateway, MailDevServer? mail = null) : IDisposab
     }
 
     public async Task<HttpResponseMessage> Cancel(Guid orderId) => await Http.PostAsync($"api/orders/{orderId}/cancel", null);
+
+    public async Task<HttpResponseMessage> Ship(Guid orderId, string? trackingReference = null) =>
+        await Http.PostAsJsonAsync($"api/orders/{orderId}/ship", new { trackingReference }, Json);
+
+    public async Task<HttpResponseMessage> RequestReturn(Guid orderId, string reason) =>
+        await Http.PostAsJsonAsync($"api/orders/{orderId}/return", new { reason }, Json);
+
+    public async Task<HttpResponseMessage> RecordReturnReceived(Guid orderId) => await Http.PostAsync($"api/orders/{orderId}/return/received", null);
 
     public async Task<Stock> GetStock(Guid productId) => (await Get<Stock>($"api/products/{productId}/stock"))!;
 

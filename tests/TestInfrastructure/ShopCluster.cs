@@ -40,6 +40,14 @@ public class ShopCluster : IAsyncDisposable
 
     /// <summary>A client of the public API through the gateway that can read the cluster's mail (to verify new accounts).</summary>
     public ShopApi Api() => new(GatewayAddress, Mail);
+
+    /// <summary>A client signed in as the configured admin.</summary>
+    public async Task<ShopApi> AdminApi()
+    {
+        var api = Api();
+        await api.Login(AdminEmail, AdminPassword);
+        return api;
+    }
     public string LogDirectory { get; private set; } = "";
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started");
     public TestVirtualHost VirtualHost => _virtualHost ?? throw new InvalidOperationException("Not started");

@@ -12,6 +12,12 @@ public record ReleaseStock(Guid OrderId, string Reason);
 /// <summary>Turns the order's reservation into sold stock.</summary>
 public record CommitStock(Guid OrderId);
 
+/// <summary>
+/// Puts an order's sold units back on hand (the order was refunded before shipping, or its goods came back).
+/// Idempotent by OrderId: a second one restocks nothing and answers StockRestocked again.
+/// </summary>
+public record RestockOrder(Guid OrderId, string Reason);
+
 // Events, published by InventoryService.
 
 public record StockReserved(Guid OrderId, DateTimeOffset ExpiresAt);
@@ -23,3 +29,8 @@ public record StockReleased(Guid OrderId);
 public record StockCommitted(Guid OrderId);
 
 public record StockCommitFailed(Guid OrderId, string Reason);
+
+public record StockRestocked(Guid OrderId, DateTimeOffset RestockedAt);
+
+/// <summary>Nothing of this order was sold (no committed reservation), so nothing can go back.</summary>
+public record StockRestockFailed(Guid OrderId, string Reason);

@@ -2,7 +2,8 @@ using Shop.Contracts.Inventory;
 
 namespace Shop.InventoryService.Stock;
 
-public enum ReservationStatus { Reserved, Refused, Released, Committed, Expired }
+/// <summary>Restocked: the order's sold units went back on hand after its refund.</summary>
+public enum ReservationStatus { Reserved, Refused, Released, Committed, Expired, Restocked }
 
 /// <summary>
 /// What an order holds (Id = order id). The natural key makes ReserveStock idempotent: a redelivered command finds the

@@ -15,7 +15,8 @@ public class StockItem
     public int Available => OnHand - Reserved;
 }
 
-public enum MovementKind { Received, Reserved, Released, Sold, Expired, Adjusted }
+/// <summary>Restocked: sold units of a refunded order back on hand.</summary>
+public enum MovementKind { Received, Reserved, Released, Sold, Expired, Adjusted, Restocked }
 
 /// <summary>
 /// One change of a product's stock, kept for the admin stock view and audits. Quantity is positive except for an

@@ -31,6 +31,9 @@ public class CheckoutState : SagaStateMachineInstance, IEventSourcedSaga
     public string? FailureReason { get; set; }
     /// <summary>The customer asked to cancel while the stock commit was in flight; its outcome decides.</summary>
     public bool CancellationRequested { get; set; }
+    public DateTimeOffset? ShippedAt { get; set; }
+    /// <summary>Set when an admin recorded the returned goods: a refund that fails then leaves the order ReturnReceived.</summary>
+    public DateTimeOffset? ReturnReceivedAt { get; set; }
 
     [JsonIgnore]
     public List<object> PendingEvents { get; } = [];

@@ -23,8 +23,12 @@ namespace Shop.OrderSaga.Checkout;
 /// <item>the reservation expires while the payment is pending -> Failed(ReservationExpired) (late capture refunded);</item>
 /// <item>cancel before payment -> release -> Cancelled; cancel while the commit is in flight -> the commit's outcome
 /// decides (failed commit: refund + release -> Cancelled; committed: refund -> Refunded);</item>
-/// <item>cancel after confirmation -> refund -> Refunded. Sold stock is not put back automatically: the goods may have
-/// left the warehouse, so restocking is an admin's decision (POST /api/products/{id}/stock).</item>
+/// <item>cancel after confirmation, until the order ships -> refund -> restock (the commit's compensation) -> Refunded;</item>
+/// <item>shipped (an admin says the goods left) -> no cancel any more; a return requested within
+/// <see cref="CheckoutOptions.ReturnWindow"/> -> ReturnRequested -> goods received (an admin) -> refund -> restock ->
+/// Refunded. A refund that fails leaves the order where its refund can be asked again: Completed after a cancel,
+/// ReturnReceived after a return. Restocking runs only after the money went back, so units never return twice and an
+/// order whose refund failed keeps its goods sold.</item>
 /// </list>
 /// Notification failures are recorded on the order and never undo it. Duplicates and stragglers (a second
 /// StockReserved, a PaymentFailed after a capture, a timeout after the answer) change nothing.
@@ -41,6 +45,9 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
     public State Confirming { get; private set; } = null!;
     public State Confirmed { get; private set; } = null!;
     public State Completed { get; private set; } = null!;
+    public State Shipped { get; private set; } = null!;
+    public State ReturnRequested { get; private set; } = null!;
+    public State ReturnReceived { get; private set; } = null!;
     public State Refunding { get; private set; } = null!;
     public State Refunded { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
@@ -58,7 +65,12 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
     public Event<RefundFailed> RefundFailed { get; private set; } = null!;
     public Event<CustomerNotified> CustomerNotified { get; private set; } = null!;
     public Event<CustomerNotificationFailed> CustomerNotificationFailed { get; private set; } = null!;
+    public Event<StockRestocked> StockRestocked { get; private set; } = null!;
+    public Event<StockRestockFailed> StockRestockFailed { get; private set; } = null!;
     public Event<Contract.CancelOrder> CancelRequested { get; private set; } = null!;
+    public Event<Contract.ShipOrder> ShipRequested { get; private set; } = null!;
+    public Event<Contract.RequestReturn> ReturnAsked { get; private set; } = null!;
+    public Event<Contract.RecordReturnReceived> ReturnGoodsReceived { get; private set; } = null!;
     public Schedule<CheckoutState, PaymentTimedOut> PaymentTimeout { get; private set; } = null!;
 
     public CheckoutStateMachine(IOptions<CheckoutOptions> options)
@@ -77,7 +89,12 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
         ByOrderId(() => RefundFailed, m => m.OrderId);
         ByOrderId(() => CustomerNotified, m => m.OrderId);
         ByOrderId(() => CustomerNotificationFailed, m => m.OrderId);
+        ByOrderId(() => StockRestocked, m => m.OrderId);
+        ByOrderId(() => StockRestockFailed, m => m.OrderId);
         ByOrderId(() => CancelRequested, m => m.OrderId);
+        ByOrderId(() => ShipRequested, m => m.OrderId);
+        ByOrderId(() => ReturnAsked, m => m.OrderId);
+        ByOrderId(() => ReturnGoodsReceived, m => m.OrderId);
         Schedule(() => PaymentTimeout, x => x.PaymentTimeoutToken, s =>
         {
             s.Delay = options.Value.PaymentTimeout;
@@ -177,16 +194,60 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                     context.Message.Reason, Now)))
                 .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.CancelledAfterConfirmation))
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
+                .TransitionTo(Refunding),
+            When(ShipRequested)
+                .Then(context =>
+                {
+                    context.Saga.ShippedAt = Now;
+                    context.Saga.Record(new OrderShipped(context.Saga.CorrelationId, context.Message.RequestedBy, context.Message.TrackingReference,
+                        context.Saga.ShippedAt.Value));
+                })
+                .Publish(context => new Contract.OrderShipped(context.Saga.CorrelationId, context.Saga.Summary, context.Message.TrackingReference,
+                    context.Saga.ShippedAt!.Value))
+                .TransitionTo(Shipped));
+
+        // Shipped: a cancel is refused (ignored here); a return is accepted within the window.
+        During(Shipped,
+            When(ReturnAsked, context => OrderActions.WithinReturnWindow(context.Saga.ShippedAt!.Value, Now, options.Value.ReturnWindow))
+                .Then(context => context.Saga.Record(new OrderReturnRequested(context.Saga.CorrelationId, context.Message.RequestedBy,
+                    context.Message.Reason, Now)))
+                .Publish(context => new Contract.OrderReturnRequested(context.Saga.CorrelationId, context.Saga.Summary, context.Message.Reason, Now))
+                .TransitionTo(ReturnRequested));
+
+        // The goods are back: refund now (restocked once the refund went through).
+        During(ReturnRequested,
+            When(ReturnGoodsReceived)
+                .Then(context =>
+                {
+                    context.Saga.ReturnReceivedAt = Now;
+                    context.Saga.Record(new OrderReturnReceived(context.Saga.CorrelationId, context.Message.RequestedBy, Now));
+                })
+                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.Returned))
+                .Send(Payments, context => Refund(context.Saga, RefundReasons.Returned))
                 .TransitionTo(Refunding));
 
+        // The refund of a received return failed: recording the goods again retries it.
+        During(ReturnReceived,
+            When(ReturnGoodsReceived)
+                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.Returned))
+                .Send(Payments, context => Refund(context.Saga, RefundReasons.Returned))
+                .TransitionTo(Refunding));
+
+        // Every way into Refunding comes after the stock was committed and before (or after the return of) the shipment,
+        // so the refund is followed by the commit's compensation: the sold units go back on hand.
         During(Refunding,
             When(PaymentRefunded)
                 .Then(context => RefundIssued(context.Saga, context.Message))
                 .Publish(context => new Contract.OrderRefunded(context.Saga.CorrelationId, context.Saga.Summary, context.Message.Amount, Now))
+                .Send(Inventory, context => new RestockOrder(context.Saga.CorrelationId,
+                    context.Saga.ReturnReceivedAt is null ? RefundReasons.CancelledAfterConfirmation : RefundReasons.Returned))
                 .TransitionTo(Refunded),
-            When(RefundFailed)
+            When(RefundFailed, context => context.Saga.ReturnReceivedAt is null)
                 .Then(context => context.Saga.Record(new OrderRefundFailed(context.Saga.CorrelationId, context.Message.Reason, Now)))
-                .TransitionTo(Completed));
+                .TransitionTo(Completed),
+            When(RefundFailed, context => context.Saga.ReturnReceivedAt is not null)
+                .Then(context => context.Saga.Record(new OrderRefundFailed(context.Saga.CorrelationId, context.Message.Reason, Now)))
+                .TransitionTo(ReturnReceived));
 
         // After the order failed or was cancelled: a capture that still arrives (late answer after a timeout, charge in
         // flight during a cancel) is refunded once; the refund's outcome is recorded.
@@ -211,7 +272,11 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                         .TransitionTo(Completed)),
             When(CustomerNotificationFailed)
                 .Then(context => context.Saga.Record(new OrderCustomerNotificationFailed(context.Saga.CorrelationId, context.Message.Kind,
-                    context.Message.Channel, context.Message.Error, context.Message.FailedAt))));
+                    context.Message.Channel, context.Message.Error, context.Message.FailedAt))),
+            When(StockRestocked)
+                .Then(context => context.Saga.Record(new OrderRestocked(context.Saga.CorrelationId, context.Message.RestockedAt))),
+            When(StockRestockFailed)
+                .Then(context => context.Saga.Record(new OrderRestockFailed(context.Saga.CorrelationId, context.Message.Reason, Now))));
 
         // Everything else is a duplicate or a straggler for the current state: acknowledged, changes nothing.
         OnUnhandledEvent(context => context.Ignore());

@@ -22,6 +22,17 @@ public record OrderCustomerNotificationFailed(Guid OrderId, string Kind, string 
 
 public record OrderCompleted(Guid OrderId, DateTimeOffset At);
 
+public record OrderShipped(Guid OrderId, Guid ShippedBy, string? TrackingReference, DateTimeOffset At);
+
+public record OrderReturnRequested(Guid OrderId, Guid RequestedBy, string Reason, DateTimeOffset At);
+
+public record OrderReturnReceived(Guid OrderId, Guid RecordedBy, DateTimeOffset At);
+
+/// <summary>The order's sold units are back on hand (after the refund of an order that never shipped or came back).</summary>
+public record OrderRestocked(Guid OrderId, DateTimeOffset At);
+
+public record OrderRestockFailed(Guid OrderId, string Reason, DateTimeOffset At);
+
 public record OrderFailed(Guid OrderId, string Reason, string? Detail, DateTimeOffset At);
 
 public record OrderCancellationRequested(Guid OrderId, Guid RequestedBy, string Reason, DateTimeOffset At);
@@ -41,9 +52,15 @@ public static class OrderStatus
     public const string PaymentCaptured = "PaymentCaptured";
     public const string Confirmed = "Confirmed";
     public const string Completed = "Completed";
+    public const string Shipped = "Shipped";
+    public const string ReturnRequested = "ReturnRequested";
+    public const string ReturnReceived = "ReturnReceived";
     public const string Cancelled = "Cancelled";
     public const string Failed = "Failed";
     public const string Refunded = "Refunded";
+
+    public static readonly IReadOnlyList<string> All =
+        [Placed, StockReserved, PaymentCaptured, Confirmed, Completed, Shipped, ReturnRequested, ReturnReceived, Failed, Cancelled, Refunded];
 
     /// <summary>
     /// The status an order moves to with <paramref name="orderEvent"/>, given its status before (null: the order is new);
@@ -57,10 +74,14 @@ public static class OrderStatus
         OrderPaymentCaptured { Late: false } => PaymentCaptured,
         OrderConfirmed => Confirmed,
         OrderCompleted => Completed,
+        OrderShipped => Shipped,
+        OrderReturnRequested => ReturnRequested,
+        OrderReturnReceived => ReturnReceived,
         OrderFailed => Failed,
         OrderCancelled => Cancelled,
-        // Refunding a confirmed order is the order's outcome; refunds compensating a failure keep Failed/Cancelled.
-        OrderRefundIssued when current is Completed or Confirmed => Refunded,
+        // Refunding a confirmed (not yet shipped) or returned order is the order's outcome; refunds compensating a failure
+        // keep Failed/Cancelled.
+        OrderRefundIssued when current is Completed or Confirmed or ReturnReceived => Refunded,
         _ => null,
     };
 
@@ -81,5 +102,6 @@ public static class RefundReasons
 {
     public const string CancelledAfterConfirmation = "CancelledAfterConfirmation";
     public const string CaptureAfterOrderClosed = "CaptureAfterOrderClosed";
+    public const string Returned = "Returned";
     public const string StockCommitFailed = FailureReasons.StockCommitFailed;
 }

@@ -209,6 +209,7 @@ public sealed class CheckoutSagaSpecs
         await order.PaymentIsRefunded();
         await order.ShouldBeIn(s => s.Refunded);
         await order.ShouldHavePublished<Contract.OrderRefunded>();
+        await order.ShouldHaveSent<RestockOrder>();
     }
 
     [Fact]
@@ -249,6 +250,12 @@ public sealed class CheckoutSagaSpecs
         var refunded = await order.ShouldHavePublished<Contract.OrderRefunded>();
         Assert.Equal(CheckoutScenario.Total, refunded.Amount);
         order.ShouldNotHaveSent<ReleaseStock>();
+        // Not shipped: the sold units go back on hand once the money went back (the commit's compensation).
+        Assert.Equal(RefundReasons.CancelledAfterConfirmation, (await order.ShouldHaveSent<RestockOrder>()).Reason);
+        await order.InventoryRestocks();
+        order.ShouldHaveRecorded(typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderPaymentCaptured), typeof(OrderConfirmed),
+            typeof(OrderCustomerNotified), typeof(OrderCompleted), typeof(OrderCancellationRequested), typeof(OrderRefundRequested),
+            typeof(OrderRefundIssued), typeof(OrderRestocked));
     }
 
     [Fact]
@@ -266,6 +273,8 @@ public sealed class CheckoutSagaSpecs
 
         await order.ShouldBeIn(s => s.Completed);
         order.ShouldNotHavePublished<Contract.OrderRefunded>();
+        // The customer was not refunded, so the goods stay sold.
+        order.ShouldNotHaveSent<RestockOrder>();
     }
 
     [Fact]
@@ -320,6 +329,117 @@ public sealed class CheckoutSagaSpecs
 
         order.ShouldNotHaveSent<ChargePayment>();
         order.ShouldNotHaveSent<CommitStock>();
+        order.ShouldNotHaveSent<RefundPayment>();
+    }
+
+    [Fact]
+    public async Task Shipping_a_completed_order_tells_the_customer_and_ends_the_right_to_cancel()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.OrderIsCompleted();
+
+        await order.AdminShips("TRACK-42");
+        await order.ShouldBeIn(s => s.Shipped);
+        var shipped = await order.ShouldHavePublished<Contract.OrderShipped>();
+        Assert.Equal("TRACK-42", shipped.TrackingReference);
+        Assert.Equal("ada@shop.test", shipped.Order.CustomerEmail);
+
+        await order.CustomerCancels();
+        await order.AdminShips();
+        await order.ShouldBeIn(s => s.Shipped);
+        order.ShouldNotHaveSent<RefundPayment>();
+        await order.ShouldHavePublished<Contract.OrderShipped>(times: 1);
+    }
+
+    [Fact]
+    public async Task An_order_cannot_ship_before_it_is_confirmed()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.CustomerChecksOut();
+        await order.InventoryReservesStock();
+
+        await order.AdminShips();
+
+        await order.ShouldBeIn(s => s.AwaitingPayment);
+        order.ShouldNotHavePublished<Contract.OrderShipped>();
+    }
+
+    [Fact]
+    public async Task A_return_is_refunded_only_after_the_goods_arrive_and_then_restocked()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.OrderIsCompleted();
+        await order.AdminShips();
+
+        await order.CustomerAsksForReturn("Too small");
+        await order.ShouldBeIn(s => s.ReturnRequested);
+        Assert.Equal("Too small", (await order.ShouldHavePublished<Contract.OrderReturnRequested>()).Reason);
+        order.ShouldNotHaveSent<RefundPayment>();
+
+        await order.AdminReceivesTheReturn();
+        await order.ShouldBeIn(s => s.Refunding);
+        var refund = await order.ShouldHaveSent<RefundPayment>();
+        Assert.Equal((CheckoutScenario.Total, RefundReasons.Returned), (refund.Amount, refund.Reason));
+        order.ShouldNotHaveSent<RestockOrder>();
+
+        await order.PaymentIsRefunded();
+        await order.ShouldBeIn(s => s.Refunded);
+        Assert.Equal(RefundReasons.Returned, (await order.ShouldHaveSent<RestockOrder>()).Reason);
+        await order.ShouldHavePublished<Contract.OrderRefunded>();
+
+        await order.InventoryRestocks();
+        await order.AdminReceivesTheReturn();
+        await order.ShouldHaveSent<RefundPayment>(times: 1);
+        order.ShouldHaveRecorded(typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderPaymentCaptured), typeof(OrderConfirmed),
+            typeof(OrderCustomerNotified), typeof(OrderCompleted), typeof(OrderShipped), typeof(OrderReturnRequested), typeof(OrderReturnReceived),
+            typeof(OrderRefundRequested), typeof(OrderRefundIssued), typeof(OrderRestocked));
+    }
+
+    [Fact]
+    public async Task A_failed_return_refund_keeps_the_goods_unrestocked_until_a_retry_succeeds()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.OrderIsCompleted();
+        await order.AdminShips();
+        await order.CustomerAsksForReturn();
+        await order.AdminReceivesTheReturn();
+
+        await order.RefundFails();
+        await order.ShouldBeIn(s => s.ReturnReceived);
+        order.ShouldNotHaveSent<RestockOrder>();
+
+        await order.AdminReceivesTheReturn();
+        await order.ShouldBeIn(s => s.Refunding);
+        await order.ShouldHaveSent<RefundPayment>(times: 2);
+        await order.PaymentIsRefunded();
+        await order.ShouldBeIn(s => s.Refunded);
+        await order.ShouldHaveSent<RestockOrder>(times: 1);
+    }
+
+    [Fact]
+    public async Task A_return_asked_after_the_return_window_is_ignored()
+    {
+        await using var order = await CheckoutScenario.Start(returnWindow: TimeSpan.FromMilliseconds(200));
+        await order.OrderIsCompleted();
+        await order.AdminShips();
+        await order.TimePasses(TimeSpan.FromMilliseconds(500));
+
+        await order.CustomerAsksForReturn();
+
+        await order.ShouldBeIn(s => s.Shipped);
+        order.ShouldNotHavePublished<Contract.OrderReturnRequested>();
+    }
+
+    [Fact]
+    public async Task Goods_received_without_a_return_request_change_nothing()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.OrderIsCompleted();
+        await order.AdminShips();
+
+        await order.AdminReceivesTheReturn();
+
+        await order.ShouldBeIn(s => s.Shipped);
         order.ShouldNotHaveSent<RefundPayment>();
     }
 }

@@ -39,13 +39,17 @@ public sealed class CheckoutScenario : IAsyncDisposable
         _saga = _harness.GetSagaStateMachineHarness<CheckoutStateMachine, CheckoutState>();
     }
 
-    public static async Task<CheckoutScenario> Start(TimeSpan? paymentTimeout = null)
+    public static async Task<CheckoutScenario> Start(TimeSpan? paymentTimeout = null, TimeSpan? returnWindow = null)
     {
         var timeout = paymentTimeout ?? TimeSpan.FromMinutes(5);
         var provider = new ServiceCollection()
             // A logger factory without providers keeps the harness's console chatter out of the test report.
             .AddLogging()
-            .Configure<CheckoutOptions>(o => o.PaymentTimeout = timeout)
+            .Configure<CheckoutOptions>(o =>
+            {
+                o.PaymentTimeout = timeout;
+                o.ReturnWindow = returnWindow ?? TimeSpan.FromDays(14);
+            })
             .AddMassTransitTestHarness(x =>
             {
                 x.AddSagaStateMachine<CheckoutStateMachine, CheckoutState>().InMemoryRepository();
@@ -87,6 +91,21 @@ public sealed class CheckoutScenario : IAsyncDisposable
     public Task NotificationFails(string kind = nameof(OrderConfirmed)) =>
         Deliver(new CustomerNotificationFailed(OrderId, kind, "email", "SMTP unreachable", DateTimeOffset.UtcNow));
     public Task CustomerCancels() => Deliver(new CancelOrder(OrderId, CustomerId, "CancelledByCustomer"));
+    public Task AdminShips(string? tracking = "TRACK-1") => Deliver(new ShipOrder(OrderId, NewId.NextGuid(), tracking));
+    public Task CustomerAsksForReturn(string reason = "Too small") => Deliver(new RequestReturn(OrderId, CustomerId, reason));
+    public Task AdminReceivesTheReturn() => Deliver(new RecordReturnReceived(OrderId, NewId.NextGuid()));
+    public Task InventoryRestocks() => Deliver(new StockRestocked(OrderId, DateTimeOffset.UtcNow));
+
+    /// <summary>Checkout, reservation, capture, commit and the confirmation email: the order is Completed.</summary>
+    public async Task OrderIsCompleted()
+    {
+        await CustomerChecksOut();
+        await InventoryReservesStock();
+        await PaymentIsCaptured();
+        await InventoryCommitsStock();
+        await CustomerIsNotified();
+        await ShouldBeIn(s => s.Completed);
+    }
 
     /// <summary>Waits for the scheduled payment timeout to reach the saga (the delayed scheduler delivers it).</summary>
     public async Task PaymentTimeoutElapses() =>

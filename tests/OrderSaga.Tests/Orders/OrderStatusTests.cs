@@ -32,6 +32,18 @@ public sealed class OrderStatusTests
         { "refund failed", [new OrderStockReserved(Id, At), new OrderPaymentCaptured(Id, "pi", "sim", 10m, At), new OrderConfirmed(Id, At),
             new OrderRefundRequested(Id, 10m, "cancelled", At), new OrderRefundFailed(Id, "provider down", At),
             new OrderCustomerNotificationFailed(Id, "OrderConfirmed", "email", "SMTP down", At)] },
+        { "refunded and restocked before shipping", [new OrderStockReserved(Id, At), new OrderPaymentCaptured(Id, "pi", "sim", 10m, At),
+            new OrderConfirmed(Id, At), new OrderCancellationRequested(Id, Guid.NewGuid(), "changed my mind", At),
+            new OrderRefundRequested(Id, 10m, "cancelled", At), new OrderRefundIssued(Id, "re", 10m, At), new OrderRestocked(Id, At)] },
+        { "shipped, returned, refunded, restocked", [new OrderStockReserved(Id, At), new OrderPaymentCaptured(Id, "pi", "sim", 10m, At),
+            new OrderConfirmed(Id, At), new OrderCompleted(Id, At), new OrderShipped(Id, Guid.NewGuid(), "TRACK", At),
+            new OrderReturnRequested(Id, Guid.NewGuid(), "too small", At), new OrderReturnReceived(Id, Guid.NewGuid(), At),
+            new OrderRefundRequested(Id, 10m, "Returned", At), new OrderRefundFailed(Id, "provider down", At),
+            new OrderRefundRequested(Id, 10m, "Returned", At),
+            new OrderRefundIssued(Id, "re", 10m, At), new OrderRestocked(Id, At)] },
+        { "restock refused", [new OrderStockReserved(Id, At), new OrderPaymentCaptured(Id, "pi", "sim", 10m, At), new OrderConfirmed(Id, At),
+            new OrderShipped(Id, Guid.NewGuid(), null, At), new OrderReturnRequested(Id, Guid.NewGuid(), "broken", At),
+            new OrderReturnReceived(Id, Guid.NewGuid(), At), new OrderRefundIssued(Id, "re", 10m, At), new OrderRestockFailed(Id, "NoReservation", At)] },
     };
 
     [Theory]
@@ -72,6 +84,11 @@ public sealed class OrderStatusTests
             case OrderRefundRequested x: view.Apply(x); break;
             case OrderRefundIssued x: view.Apply(x); break;
             case OrderRefundFailed x: view.Apply(x); break;
+            case OrderShipped x: view.Apply(x); break;
+            case OrderReturnRequested x: view.Apply(x); break;
+            case OrderReturnReceived x: view.Apply(x); break;
+            case OrderRestocked x: view.Apply(x); break;
+            case OrderRestockFailed x: view.Apply(x); break;
             default: throw new ArgumentException($"No Apply for {e.GetType().Name}");
         }
     }

@@ -101,6 +101,10 @@ public sealed class StockHistorySource(IDocumentStore store, ShopDatabase databa
                 stock.OnHand -= movement.Quantity;
                 stock.Sold += movement.Quantity;
                 break;
+            case MovementKind.Restocked:
+                stock.OnHand += movement.Quantity;
+                stock.Sold -= movement.Quantity;
+                break;
         }
     }
 

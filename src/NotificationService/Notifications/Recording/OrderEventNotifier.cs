@@ -14,13 +14,16 @@ namespace Shop.NotificationService.Notifications.Recording;
 /// fails its insert on the same key, is retried, and then finds the record.
 /// </summary>
 public sealed class OrderEventNotifier(IDocumentSession session, NotificationChannels channels, ILogger<OrderEventNotifier> logger) :
-    IConsumer<OrderConfirmed>, IConsumer<OrderFailed>, IConsumer<OrderCancelled>, IConsumer<OrderRefunded>
+    IConsumer<OrderConfirmed>, IConsumer<OrderFailed>, IConsumer<OrderCancelled>, IConsumer<OrderShipped>,
+    IConsumer<OrderRefunded>
 {
     public Task Consume(ConsumeContext<OrderConfirmed> context) => Record(OrderNotice.From(context.Message), context);
 
     public Task Consume(ConsumeContext<OrderFailed> context) => Record(OrderNotice.From(context.Message), context);
 
     public Task Consume(ConsumeContext<OrderCancelled> context) => Record(OrderNotice.From(context.Message), context);
+
+    public Task Consume(ConsumeContext<OrderShipped> context) => Record(OrderNotice.From(context.Message), context);
 
     public Task Consume(ConsumeContext<OrderRefunded> context) => Record(OrderNotice.From(context.Message), context);
 

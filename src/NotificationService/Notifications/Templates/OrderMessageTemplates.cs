@@ -34,6 +34,11 @@ public static class OrderMessageTemplates
             "OrderCancelled" => ($"Order {number} cancelled",
                 "Your order was cancelled. You have not been charged for it; any payment taken is refunded.",
                 $"Shop: your order {number} was cancelled."),
+            "OrderShipped" => ($"Order {number} shipped",
+                notice.Detail is { Length: > 0 } tracking
+                    ? $"Your order is on its way. Tracking reference: {tracking}."
+                    : "Your order is on its way.",
+                $"Shop: your order {number} has shipped."),
             "OrderRefunded" => ($"Refund for order {number}",
                 $"We have refunded {Money(notice.RefundedAmount ?? 0, notice.Order.Currency)} for your order. It can take a few days to show on your statement.",
                 $"Shop: we refunded {Money(notice.RefundedAmount ?? 0, notice.Order.Currency)} for order {number}."),

@@ -18,5 +18,8 @@ public sealed record OrderNotice(
 
     public static OrderNotice From(OrderCancelled e) => new(nameof(OrderCancelled), e.OrderId, e.Order, "Cancelled", e.Reason);
 
+    /// <summary>Detail carries the tracking reference, when the shipment has one.</summary>
+    public static OrderNotice From(OrderShipped e) => new(nameof(OrderShipped), e.OrderId, e.Order, "Shipped", Detail: e.TrackingReference);
+
     public static OrderNotice From(OrderRefunded e) => new(nameof(OrderRefunded), e.OrderId, e.Order, "Refunded", RefundedAmount: e.Amount);
 }

@@ -17,18 +17,12 @@ public static class ListAllOrdersEndpoint
 {
     public const int MaxPageSize = 100;
 
-    static readonly string[] Statuses =
-    [
-        OrderStatus.Placed, OrderStatus.StockReserved, OrderStatus.PaymentCaptured, OrderStatus.Confirmed, OrderStatus.Completed,
-        OrderStatus.Failed, OrderStatus.Cancelled, OrderStatus.Refunded,
-    ];
-
     public static async Task<Results<Ok<AdminOrderPage>, ValidationProblem>> Handle(
         IQuerySession session, CancellationToken cancellationToken, string? status = null, int page = 1, int pageSize = 20)
     {
         var errors = Paging.Problems(page, pageSize, MaxPageSize);
-        if (!string.IsNullOrWhiteSpace(status) && !Statuses.Contains(status))
-            errors["status"] = [$"status must be one of: {string.Join(", ", Statuses)}."];
+        if (!string.IsNullOrWhiteSpace(status) && !OrderStatus.All.Contains(status))
+            errors["status"] = [$"status must be one of: {string.Join(", ", OrderStatus.All)}."];
         if (errors.Count > 0)
             return Problems.Validation(errors);
 

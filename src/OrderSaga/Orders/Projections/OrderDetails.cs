@@ -25,6 +25,8 @@ public partial class OrderDetails
     public ShippingAddress? ShippingAddress { get; set; }
     public bool CancellationRequested { get; set; }
     public bool RefundRequested { get; set; }
+    public DateTimeOffset? ShippedAt { get; set; }
+    public string? TrackingReference { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<TimelineEntry> Timeline { get; set; } = [];
@@ -64,6 +66,21 @@ public partial class OrderDetails
 
     public void Apply(OrderCompleted e) => Move(OrderStatus.Completed, e.At);
 
+    public void Apply(OrderShipped e)
+    {
+        ShippedAt = e.At;
+        TrackingReference = e.TrackingReference;
+        Move(OrderStatus.Shipped, e.At, e.TrackingReference);
+    }
+
+    public void Apply(OrderReturnRequested e) => Move(OrderStatus.ReturnRequested, e.At, e.Reason);
+
+    public void Apply(OrderReturnReceived e) => Move(OrderStatus.ReturnReceived, e.At);
+
+    public void Apply(OrderRestocked e) => Note("Restocked", e.At, null);
+
+    public void Apply(OrderRestockFailed e) => Note("RestockFailed", e.At, e.Reason);
+
     public void Apply(OrderFailed e)
     {
         FailureReason = e.Reason;
@@ -95,7 +112,9 @@ public partial class OrderDetails
 
     public void Apply(OrderRefundFailed e)
     {
+        // The cancel (or return) did not go through: the order can be cancelled (or received) again to retry the refund.
         RefundRequested = false;
+        CancellationRequested = false;
         Note("RefundFailed", e.At, e.Reason);
     }
 

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Persistence;
 using Shop.BuildingBlocks.Security;
+using Microsoft.Extensions.Options;
 using Shop.Contracts;
+using Shop.OrderSaga.Checkout;
 using Shop.OrderSaga.Orders.Projections;
 
 namespace Shop.OrderSaga.Orders.ViewingOrders;
@@ -14,12 +16,19 @@ public record OrderListItem(Guid OrderId, string Status, decimal Total, string C
 public record OrderResponse(
     Guid OrderId, string Status, string? FailureReason, IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, PaymentInfo Payment,
     ShippingAddress? ShippingAddress, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<TimelineEntry> Timeline,
-    bool CanCancel)
+    bool CanCancel, DateTimeOffset? ShippedAt, string? TrackingReference, DateTimeOffset? ReturnUntil, bool CanRequestReturn, bool CanShip,
+    bool CanRecordReturnReceived)
 {
-    /// <summary>CanCancel: what the cancel endpoint would accept now (<see cref="OrderActions"/>), so clients need no rule of their own.</summary>
-    public static OrderResponse From(OrderDetails o) =>
+    /// <summary>
+    /// The Can* flags: what the endpoints would accept from this caller now (<see cref="OrderActions"/>), so clients need no
+    /// rule of their own. Shipping and receiving returns are admin actions: false for a customer.
+    /// </summary>
+    public static OrderResponse From(OrderDetails o, bool isAdmin, DateTimeOffset now, TimeSpan returnWindow) =>
         new(o.Id, o.Status, o.FailureReason, o.Lines, o.Total, o.Currency, o.Payment, o.ShippingAddress, o.CreatedAt, o.UpdatedAt, o.Timeline,
-            OrderActions.CanCancel(o));
+            OrderActions.CanCancel(o), o.ShippedAt, o.TrackingReference, o.ShippedAt + returnWindow,
+            OrderActions.ReturnRefusal(o, now, returnWindow) is null,
+            isAdmin && OrderActions.ShipRefusal(o) is null,
+            isAdmin && OrderActions.ReturnReceivedRefusal(o) is null);
 }
 
 public static class ViewOrdersEndpoint
@@ -41,12 +50,12 @@ public static class ViewOrdersEndpoint
     /// may keep it.
     /// </summary>
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> One(Guid id, HttpContext http, ClaimsPrincipal user,
-        ShopDatabase database, IDocumentStore store, CancellationToken cancellationToken)
+        ShopDatabase database, IDocumentStore store, IOptions<CheckoutOptions> options, CancellationToken cancellationToken)
     {
         var order = await OrderReader.FindAsync(database, store, id, cancellationToken);
         if (order is null || (order.CustomerId != user.GetUserId() && !user.IsAdmin()))
             return Problems.NotFound("The order");
         http.Response.Headers.CacheControl = "private, no-store";
-        return TypedResults.Ok(OrderResponse.From(order));
+        return TypedResults.Ok(OrderResponse.From(order, user.IsAdmin(), DateTimeOffset.UtcNow, options.Value.ReturnWindow));
     }
 }
