@@ -50,6 +50,9 @@ export const orders = {
   mine: (signal?: AbortSignal) => api.get<OrderSummary[]>("/api/orders", { signal }),
   get: (orderId: string, signal?: AbortSignal) => api.get<Order>(`/api/orders/${id(orderId)}`, { signal }),
   cancel: (orderId: string) => api.post<void>(`/api/orders/${id(orderId)}/cancel`),
+  requestReturn: (orderId: string, reason: string) => api.post<void>(`/api/orders/${id(orderId)}/return`, { reason }),
+  ship: (orderId: string, trackingReference: string) => api.post<void>(`/api/orders/${id(orderId)}/ship`, { trackingReference }),
+  recordReturnReceived: (orderId: string) => api.post<void>(`/api/orders/${id(orderId)}/return/received`),
   all: (query: { status?: string; page: number; pageSize: number }, signal?: AbortSignal) => {
     const search = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });
     if (query.status) search.set("status", query.status);

@@ -162,6 +162,14 @@ export interface Order {
   timeline: TimelineEntry[];
   /** The order service's answer to "may this order be cancelled now?" (its one rule, OrderActions). */
   canCancel: boolean;
+  shippedAt?: string | null;
+  trackingReference?: string | null;
+  /** The last moment a return may be asked for (shipping time + the shop's return window). */
+  returnUntil?: string | null;
+  /** The same rules, for a return (the customer) and for shipping and receiving a return (admins only). */
+  canRequestReturn?: boolean;
+  canShip?: boolean;
+  canRecordReturnReceived?: boolean;
 }
 
 export interface Payment {

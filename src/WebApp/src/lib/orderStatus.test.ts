@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Order } from "../api/types";
-import { canCancel, failureExplanation, isSettled, statusLabel } from "./orderStatus";
+import { canCancel, canRequestReturn, cancellationExplanation, failureExplanation, isSettled, statusLabel } from "./orderStatus";
 
 const order = (status: string, timeline: string[] = [], extra: Partial<Order> = {}): Order => ({
   orderId: "0193a5f2-0000-7000-8000-000000000000",
@@ -32,6 +32,24 @@ describe("order status", () => {
     expect(canCancel(order("Completed", ["CancellationRequested"], { canCancel: false }))).toBe(false);
   });
 
+  it("stops polling while the order waits for a person (shipping, returned goods) and follows the refund of a return", () => {
+    expect(isSettled(order("Shipped", ["Completed", "Shipped"]))).toBe(true);
+    expect(isSettled(order("ReturnRequested", ["Shipped", "ReturnRequested"]))).toBe(true);
+    expect(isSettled(order("ReturnReceived", ["ReturnRequested", "ReturnReceived", "RefundRequested"]))).toBe(false);
+  });
+
+  it("offers a return exactly when the order service says so", () => {
+    expect(canRequestReturn(order("Shipped", [], { canRequestReturn: true }))).toBe(true);
+    expect(canRequestReturn(order("Shipped", [], { canRequestReturn: false }))).toBe(false);
+    expect(canRequestReturn(order("Shipped"))).toBe(false);
+  });
+
+  it("tells a returned order's refund apart from a cancelled one's", () => {
+    expect(cancellationExplanation(order("Refunded", ["Shipped", "ReturnRequested", "ReturnReceived", "Refunded"])).title).toBe("Returned and refunded");
+    expect(cancellationExplanation(order("Refunded", ["Completed", "CancellationRequested", "Refunded"])).title).toBe("Refunded");
+    expect(statusLabel("ReturnRequested")).toBe("Return requested");
+  });
+
   it("explains a declined payment with the provider's words and what happened to the stock", () => {
     const explanation = failureExplanation("PaymentDeclined", "Your card has insufficient funds.");
     expect(explanation.title).toBe("Payment declined");
@@ -42,7 +60,7 @@ describe("order status", () => {
 
   it("labels statuses for people, including ones it does not know yet", () => {
     expect(statusLabel("StockReserved")).toBe("Stock reserved");
-    expect(statusLabel("CustomerNotified")).toBe("Confirmation sent");
+    expect(statusLabel("CustomerNotified")).toBe("Customer notified");
     expect(statusLabel("ShippedToCustomer")).toBe("Shipped To Customer");
   });
 });

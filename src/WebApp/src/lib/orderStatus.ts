@@ -9,11 +9,16 @@ const labels: Record<string, string> = {
   PaymentCaptured: "Payment captured",
   Confirmed: "Confirmed",
   Completed: "Completed",
+  Shipped: "Shipped",
+  ReturnRequested: "Return requested",
+  ReturnReceived: "Return received",
+  Restocked: "Items back in stock",
+  RestockFailed: "Items could not be restocked",
   Failed: "Failed",
   Cancelled: "Cancelled",
   Refunded: "Refunded",
-  CustomerNotified: "Confirmation sent",
-  CustomerNotificationFailed: "Confirmation could not be sent",
+  CustomerNotified: "Customer notified",
+  CustomerNotificationFailed: "Customer could not be notified",
   CancellationRequested: "Cancellation requested",
   RefundRequested: "Refund requested",
   RefundIssued: "Refund issued",
@@ -21,7 +26,10 @@ const labels: Record<string, string> = {
   PaymentCapturedLate: "Late payment, refunded",
 };
 
-export const orderStatuses = ["Placed", "StockReserved", "PaymentCaptured", "Confirmed", "Completed", "Failed", "Cancelled", "Refunded"];
+export const orderStatuses = [
+  "Placed", "StockReserved", "PaymentCaptured", "Confirmed", "Completed", "Shipped", "ReturnRequested", "ReturnReceived", "Failed", "Cancelled",
+  "Refunded",
+];
 
 export function statusLabel(status: string): string {
   return labels[status] ?? status.replace(/([a-z])([A-Z])/g, "$1 $2");
@@ -33,6 +41,7 @@ export function statusTone(status: string): StatusTone {
   switch (status) {
     case "Completed":
     case "Confirmed":
+    case "Shipped":
       return "success";
     case "Failed":
       return "danger";
@@ -60,9 +69,17 @@ export function cancellationShows(order: Order): boolean {
   return closed.has(order.status) || order.timeline.some((entry) => entry.status === "CancellationRequested");
 }
 
+/** Waiting for a person (shipping, the goods of a return), not for the system. */
+const awaitingPerson = new Set(["Completed", "Shipped", "ReturnRequested"]);
+
 /** Nothing more will happen to the order by itself: the page can stop polling. */
 export function isSettled(order: Order): boolean {
-  return (closed.has(order.status) || order.status === "Completed") && !cancellationPending(order);
+  return (closed.has(order.status) || awaitingPerson.has(order.status)) && !cancellationPending(order);
+}
+
+/** The order service's answers for a return and for the admin's shipping steps; the page keeps no rule of its own. */
+export function canRequestReturn(order: Order): boolean {
+  return order.canRequestReturn === true;
 }
 
 /** The order service says whether a cancel is allowed now (canCancel); the page keeps no rule of its own. */
@@ -107,6 +124,8 @@ export function failureExplanation(reason: string | null | undefined, declineRea
 }
 
 export function cancellationExplanation(order: Order): Explanation {
+  if (order.status === "Refunded" && order.timeline.some((entry) => entry.status === "ReturnReceived"))
+    return { title: "Returned and refunded", text: "We received the items you sent back and your payment has been refunded." };
   if (order.status === "Refunded")
     return { title: "Refunded", text: "The order was cancelled after confirmation and your payment has been refunded." };
   const captured = (order.payment?.captured ?? 0) > 0;

@@ -9,8 +9,8 @@ export const PollInterval = 1000;
 /** Right after checkout the saga may not have placed the order yet: a 404 then means "not yet", for this long. */
 export const PlacementGrace = 30_000;
 const MaxBackoff = 8000;
-/** How long to wait for an accepted cancel to show on the order before polling stops on a settled order again. */
-const CancelShowsWithin = 120_000;
+/** How long to wait for an accepted request (cancel, return, ...) to show on the order before polling stops on a settled order again. */
+const RequestShowsWithin = 120_000;
 
 export interface OrderPoll {
   order: Order | null;
@@ -24,6 +24,8 @@ export interface OrderPoll {
   retry(): void;
   /** Polls again after a cancel was accepted, until the order shows it (a settled order would otherwise stop polling first). */
   followCancellation(): void;
+  /** Polls again after another request was accepted (a return, shipping), until the order moves on from its status now. */
+  followStatusChange(): void;
 }
 
 /** Follows an order live: polls until nothing more will happen to it by itself. */
@@ -34,7 +36,8 @@ export function useOrderPolling(orderId: string, justPlaced: boolean): OrderPoll
   const [notFound, setNotFound] = useState(false);
   const [run, setRun] = useState(0);
   const started = useRef(Date.now());
-  const cancelSince = useRef<number | null>(null);
+  const followSince = useRef<number | null>(null);
+  const followUntil = useRef<(order: Order) => boolean>(cancellationShows);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -51,9 +54,9 @@ export function useOrderPolling(orderId: string, justPlaced: boolean): OrderPoll
         setOrder(current);
         setPlacing(false);
         setError(null);
-        if (cancelSince.current !== null && (cancellationShows(current) || Date.now() - cancelSince.current > CancelShowsWithin))
-          cancelSince.current = null;
-        if (!isSettled(current) || cancelSince.current !== null) next(PollInterval);
+        if (followSince.current !== null && (followUntil.current(current) || Date.now() - followSince.current > RequestShowsWithin))
+          followSince.current = null;
+        if (!isSettled(current) || followSince.current !== null) next(PollInterval);
       } catch (e) {
         if (controller.signal.aborted || isAbort(e)) return;
         const problem = toApiError(e);
@@ -84,9 +87,15 @@ export function useOrderPolling(orderId: string, justPlaced: boolean): OrderPoll
   }, [orderId, justPlaced, run]);
 
   const retry = useCallback(() => setRun((r) => r + 1), []);
-  const followCancellation = useCallback(() => {
-    cancelSince.current = Date.now();
+  const follow = useCallback((until: (order: Order) => boolean) => {
+    followUntil.current = until;
+    followSince.current = Date.now();
     setRun((r) => r + 1);
   }, []);
-  return { order, placing, error, notFound, retry, followCancellation };
+  const followCancellation = useCallback(() => follow(cancellationShows), [follow]);
+  const followStatusChange = useCallback(() => {
+    const from = order?.status;
+    follow((current) => current.status !== from);
+  }, [follow, order?.status]);
+  return { order, placing, error, notFound, retry, followCancellation, followStatusChange };
 }

@@ -6,7 +6,7 @@ import { StatusBadge } from "../components/StatusBadge";
 import { Empty, ErrorMessage, Loading, Notice } from "../components/States";
 import { formatDateTime, formatMoney, shortId } from "../lib/money";
 import {
-  canCancel, cancellationExplanation, cancellationPending, failureExplanation, progressSteps, statusLabel,
+  canCancel, canRequestReturn, cancellationExplanation, cancellationPending, failureExplanation, progressSteps, statusLabel,
 } from "../lib/orderStatus";
 import { paymentMethodLabel } from "../lib/paymentMethods";
 import { useOrderPolling } from "../lib/useOrderPolling";
@@ -16,7 +16,7 @@ export function OrderPage({ admin = false }: { admin?: boolean }) {
   const { orderId = "" } = useParams();
   const location = useLocation();
   const justPlaced = (location.state as { justPlaced?: boolean } | null)?.justPlaced === true;
-  const { order, placing, error, notFound, retry, followCancellation } = useOrderPolling(orderId, justPlaced);
+  const { order, placing, error, notFound, retry, followCancellation, followStatusChange } = useOrderPolling(orderId, justPlaced);
   const back = admin ? <Link to="/admin/orders">← All orders</Link> : <Link to="/orders">← Your orders</Link>;
 
   if (notFound) {
@@ -52,6 +52,8 @@ export function OrderPage({ admin = false }: { admin?: boolean }) {
         <Timeline order={order} />
       </div>
       <CancelOrder order={order} onRequested={followCancellation} />
+      <ReturnOrder order={order} onRequested={followStatusChange} />
+      {admin && <FulfilmentActions order={order} onRequested={followStatusChange} />}
     </section>
   );
 }
@@ -76,6 +78,31 @@ function OrderOutcome({ order }: { order: Order }) {
       <div className="outcome outcome-neutral" data-testid="order-outcome">
         <h2>{explanation.title}</h2>
         <p>{explanation.text}</p>
+      </div>
+    );
+  }
+  if (order.status === "Shipped") {
+    return (
+      <div className="outcome outcome-success" data-testid="order-outcome">
+        <h2>Your order is on its way.</h2>
+        {order.trackingReference && <p>Tracking reference: {order.trackingReference}</p>}
+        {order.returnUntil && <p>You can return it until {formatDateTime(order.returnUntil)}.</p>}
+      </div>
+    );
+  }
+  if (order.status === "ReturnRequested") {
+    return (
+      <div className="outcome outcome-neutral" data-testid="order-outcome">
+        <h2>Return registered</h2>
+        <p>Please send the items back. We refund your payment as soon as they arrive.</p>
+      </div>
+    );
+  }
+  if (order.status === "ReturnReceived") {
+    return (
+      <div className="outcome outcome-neutral" data-testid="order-outcome">
+        <h2>Return received</h2>
+        <p>The items you sent back have arrived; your refund is being processed.</p>
       </div>
     );
   }
@@ -236,6 +263,74 @@ function CancelOrder({ order, onRequested }: { order: Order; onRequested(): void
       ) : (
         <button type="button" className="button secondary" onClick={() => setConfirming(true)}>
           Cancel order
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Runs one order request (a return, shipping, goods received): busy state and the service's refusal shown in words. */
+function useOrderRequest(onRequested: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [requested, setRequested] = useState(false);
+  const run = async (request: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await request();
+      setRequested(true);
+      onRequested();
+    } catch (e) {
+      setError(toApiError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, requested, run };
+}
+
+function ReturnOrder({ order, onRequested }: { order: Order; onRequested(): void }) {
+  const [reason, setReason] = useState("");
+  const { busy, error, requested, run } = useOrderRequest(onRequested);
+  if (requested && canRequestReturn(order)) return <p className="muted" role="status">Return requested…</p>;
+  if (!canRequestReturn(order)) return null;
+  return (
+    <form className="cancel-box" onSubmit={(e) => { e.preventDefault(); void run(() => orders.requestReturn(order.orderId, reason)); }}>
+      {error && <Notice tone="error">{error}</Notice>}
+      <label>
+        Reason for the return (optional)
+        <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button type="submit" className="button secondary" disabled={busy}>
+        {busy ? "Requesting…" : "Return the order"}
+      </button>
+    </form>
+  );
+}
+
+/** Admin only: the warehouse's steps (shipped, returned goods received). */
+function FulfilmentActions({ order, onRequested }: { order: Order; onRequested(): void }) {
+  const [tracking, setTracking] = useState("");
+  const { busy, error, run } = useOrderRequest(onRequested);
+  if (!order.canShip && !order.canRecordReturnReceived) return null;
+  return (
+    <div className="cancel-box">
+      {error && <Notice tone="error">{error}</Notice>}
+      {order.canShip && (
+        <form onSubmit={(e) => { e.preventDefault(); void run(() => orders.ship(order.orderId, tracking)); }}>
+          <label>
+            Tracking reference (optional)
+            <input value={tracking} maxLength={100} onChange={(e) => setTracking(e.target.value)} />
+          </label>
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? "Saving…" : "Mark as shipped"}
+          </button>
+        </form>
+      )}
+      {order.canRecordReturnReceived && (
+        <button type="button" className="button" disabled={busy} onClick={() => void run(() => orders.recordReturnReceived(order.orderId))}>
+          {busy ? "Saving…" : "Record returned goods received"}
         </button>
       )}
     </div>
