@@ -26,6 +26,23 @@ public sealed class OrderMessageTemplatesTests
     }
 
     [Fact]
+    public void A_shipment_names_its_tracking_reference_encoded_and_reads_well_without_one()
+    {
+        var orderId = Guid.NewGuid();
+        var message = OrderMessageTemplates.Render(OrderNotice.From(new OrderShipped(orderId, Order, "DHL <42>", DateTimeOffset.UtcNow)));
+
+        Assert.Equal($"Order {SampleOrders.Number(orderId)} shipped", message.Subject);
+        Assert.Contains("Your order is on its way. Tracking reference: DHL <42>.", message.Text);
+        Assert.Contains("Tracking reference: DHL &lt;42&gt;.", message.Html);
+        Assert.Contains("Status:       Shipped", message.Text);
+        Assert.Equal($"Shop: your order {SampleOrders.Number(orderId)} has shipped.", message.Sms);
+
+        var untracked = OrderMessageTemplates.Render(OrderNotice.From(new OrderShipped(orderId, Order, null, DateTimeOffset.UtcNow)));
+        Assert.Contains("Your order is on its way.\n", untracked.Text.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("Tracking", untracked.Text);
+    }
+
+    [Fact]
     public void Unknown_failure_reasons_are_shown_as_they_are_and_known_ones_as_a_sentence()
     {
         var unknown = OrderMessageTemplates.Render(OrderNotice.From(new OrderFailed(Guid.NewGuid(), Order, "FraudSuspected", null, DateTimeOffset.UtcNow)));
@@ -46,6 +63,7 @@ public sealed class OrderMessageTemplatesTests
             OrderNotice.From(new OrderFailed(Guid.NewGuid(), Order, "StockCommitFailed", "warehouse offline", now)),
             OrderNotice.From(new OrderCancelled(Guid.NewGuid(), Order, "Changed my mind", now)),
             OrderNotice.From(new OrderRefunded(Guid.NewGuid(), Order, 37.75m, now)),
+            OrderNotice.From(new OrderShipped(Guid.NewGuid(), Order, "1Z999AA10123456784", now)),
         ];
         Assert.All(notices, notice => Assert.InRange(OrderMessageTemplates.Render(notice).Sms.Length, 20, 160));
     }
