@@ -24,8 +24,16 @@ public static class MartenSetup
         // Npgsql resets a pooled connection with DISCARD ALL when it returns to the pool: one more statement (and one
         // more transaction in pg_stat_database) for every open/close, which Marten and the messaging core do several
         // times per message. Nothing here leaves session state behind (no SET, no session advisory locks on pooled
-        // connections, no prepared statements), so the reset buys nothing (docs/MESSAGING.md, "Round trips").
-        var connectionString = new NpgsqlConnectionStringBuilder(configured) { NoResetOnClose = true }.ConnectionString;
+        // connections), so the reset buys nothing (docs/MESSAGING.md, "Round trips"); keeping it off also keeps the
+        // prepared statements below. Auto-prepare: the few dozen statements every message runs (Marten's upserts and
+        // appends, the inbox and outbox inserts, the relay's claim) are parsed and planned once per pooled connection
+        // instead of on every execution (docs/PERFORMANCE.md).
+        var connectionString = new NpgsqlConnectionStringBuilder(configured)
+        {
+            NoResetOnClose = true,
+            MaxAutoPrepare = 100,
+            AutoPrepareMinUsages = 2,
+        }.ConnectionString;
 
         var database = new ShopDatabase(NpgsqlDataSource.Create(connectionString), schema);
         var messagingTables = new MessagingTables(schema);

@@ -61,10 +61,12 @@ public sealed class OrderStatusRelay(IBus bus, MessagingTables tables, IServiceP
         var missing = orders.Where(id => !customers.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {
-            var placed = await operations.Events.QueryRawEventDataOnly<OrderPlaced>().Where(p => missing.Contains(p.OrderId))
+            // OrderPlaced opens every order stream: version 1 of the missing streams, found through the (stream, version)
+            // index. A filter on the event's JSON (its OrderId) scanned the whole event table on every page.
+            var first = await operations.Events.QueryAllRawEvents().Where(e => e.Version == 1 && missing.Contains(e.StreamId))
                 .ToListAsync(cancellationToken);
-            foreach (var order in placed)
-                customers[order.OrderId] = order.CustomerId;
+            foreach (var placed in first.Select(e => e.Data).OfType<OrderPlaced>())
+                customers[placed.OrderId] = placed.CustomerId;
         }
         return customers;
     }
