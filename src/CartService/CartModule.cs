@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Payments;
 using Shop.BuildingBlocks.Security;
@@ -20,7 +21,7 @@ namespace Shop.CartService;
 
 public static class CartModule
 {
-    public const string Schema = "cart";
+    public const string Schema = ServiceNames.Cart;
 
     public static void ConfigureDocuments(StoreOptions options)
     {

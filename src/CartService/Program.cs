@@ -5,7 +5,7 @@ using Shop.BuildingBlocks.Persistence;
 using Shop.CartService;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddShopDefaults("cart-service");
+builder.AddShopDefaults(ServiceNames.Cart);
 builder.AddShopMarten(CartModule.Schema, CartModule.ConfigureDocuments);
 builder.AddShopMessaging(ServiceQueues.Cart, CartModule.AddConsumers);
 builder.AddCart();

@@ -7,7 +7,7 @@ using Shop.Gateway.Routing;
 using Shop.Gateway.WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddShopDefaults("gateway");
+builder.AddShopDefaults(ServiceNames.Gateway);
 builder.AddShopMarten(IdentityModule.Schema, IdentityModule.ConfigureDocuments);
 builder.AddIdentity();
 builder.AddClientAddresses();

@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Security;
 using Shop.InventoryService.Catalog;
@@ -24,7 +25,7 @@ namespace Shop.InventoryService;
 
 public static class InventoryModule
 {
-    public const string Schema = "inventory";
+    public const string Schema = ServiceNames.Inventory;
 
     public static void ConfigureDocuments(StoreOptions options)
     {

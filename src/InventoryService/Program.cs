@@ -5,7 +5,7 @@ using Shop.BuildingBlocks.Persistence;
 using Shop.InventoryService;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddShopDefaults("inventory-service");
+builder.AddShopDefaults(ServiceNames.Inventory);
 builder.AddShopMarten(InventoryModule.Schema, InventoryModule.ConfigureDocuments);
 builder.AddShopMessaging(ServiceQueues.Inventory, InventoryModule.AddConsumers);
 builder.AddInventory();

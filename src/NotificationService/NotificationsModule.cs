@@ -1,8 +1,9 @@
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Shop.BuildingBlocks.Security;
+using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Operations;
+using Shop.BuildingBlocks.Security;
 using Shop.NotificationService.Notifications;
 using Shop.NotificationService.Notifications.Delivery;
 using Shop.NotificationService.Notifications.Delivery.Email;
@@ -16,7 +17,7 @@ namespace Shop.NotificationService;
 
 public static class NotificationsModule
 {
-    public const string Schema = "notifications";
+    public const string Schema = ServiceNames.Notifications;
 
     public static void ConfigureDocuments(StoreOptions options)
     {

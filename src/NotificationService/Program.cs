@@ -5,7 +5,7 @@ using Shop.BuildingBlocks.Persistence;
 using Shop.NotificationService;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddShopDefaults("notification-service");
+builder.AddShopDefaults(ServiceNames.Notifications);
 builder.AddShopMarten(NotificationsModule.Schema, NotificationsModule.ConfigureDocuments);
 builder.AddShopMessaging(ServiceQueues.Notifications, NotificationsModule.AddConsumers);
 builder.AddNotifications();

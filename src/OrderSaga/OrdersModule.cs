@@ -2,12 +2,13 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
-using Shop.Messaging;
-using Shop.Messaging.Sagas;
+using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Operations.Projections;
 using Shop.BuildingBlocks.Payments;
 using Shop.BuildingBlocks.Security;
+using Shop.Messaging;
+using Shop.Messaging.Sagas;
 using Shop.OrderSaga.Checkout;
 using Shop.OrderSaga.Orders;
 using Shop.OrderSaga.Orders.CancellingOrder;
@@ -22,7 +23,7 @@ namespace Shop.OrderSaga;
 
 public static class OrdersModule
 {
-    public const string Schema = "orders";
+    public const string Schema = ServiceNames.Orders;
 
     public static void ConfigureDocuments(StoreOptions options)
     {

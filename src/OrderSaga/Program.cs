@@ -5,7 +5,7 @@ using Shop.BuildingBlocks.Persistence;
 using Shop.OrderSaga;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddShopDefaults("order-saga");
+builder.AddShopDefaults(ServiceNames.Orders);
 builder.AddShopMarten(OrdersModule.Schema, OrdersModule.ConfigureDocuments).AddOrderDaemon();
 builder.AddShopMessaging(ServiceQueues.Orders, OrdersModule.AddSagas);
 builder.AddOrders();

@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc;
+using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Operations;
 using Shop.PaymentService.Payments;
 using Shop.PaymentService.Payments.Charging;
@@ -15,7 +16,7 @@ namespace Shop.PaymentService;
 
 public static class PaymentsModule
 {
-    public const string Schema = "payments";
+    public const string Schema = ServiceNames.Payments;
 
     public static void ConfigureDocuments(StoreOptions options)
     {

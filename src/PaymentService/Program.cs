@@ -5,7 +5,7 @@ using Shop.BuildingBlocks.Persistence;
 using Shop.PaymentService;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddShopDefaults("payment-service");
+builder.AddShopDefaults(ServiceNames.Payments);
 builder.AddShopMarten(PaymentsModule.Schema, PaymentsModule.ConfigureDocuments);
 builder.AddShopMessaging(ServiceQueues.Payments, PaymentsModule.AddConsumers);
 builder.AddPayments();

@@ -142,7 +142,7 @@ public sealed class ScaleOutTests(ScaledClusterFixture fixture, ITestOutputHelpe
     async Task AssertBothInstancesConsumed()
     {
         using var rabbit = await RabbitMqConsumers.ConnectAsync(_cluster.VirtualHost);
-        foreach (var queue in new[] { "order-saga", "inventory", "payment" })
+        foreach (var queue in new[] { "orders", "inventory", "payments" })
         {
             Assert.Equal("quorum", await rabbit.TypeOfQueueAsync(queue));
             // The management API refreshes its message statistics every few seconds.

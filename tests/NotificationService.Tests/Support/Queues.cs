@@ -5,8 +5,8 @@ namespace Shop.NotificationService.Tests.Support;
 
 public static class Queues
 {
-    public const string Notifications = "notification";
-    public const string NotificationErrors = "notification_error";
+    public const string Notifications = "notifications";
+    public const string NotificationErrors = "notifications_error";
 
     /// <summary>Messages waiting or unacknowledged in a queue; a queue that was never declared holds none.</summary>
     public static async Task<int> MessagesOrNone(this TestVirtualHost virtualHost, string queue)
