@@ -74,3 +74,21 @@ public sealed class PickupDirectoryCollection : ICollectionFixture<PickupDirecto
 {
     public const string Name = "pickup-directory";
 }
+
+/// <summary>One instance, email only, a short claim: a killed dispatcher's claims are taken over within seconds.</summary>
+public sealed class KilledDispatcherFixture : NotificationServiceFixture
+{
+    protected override string Purpose => "kill";
+
+    protected override void Configure(IDictionary<string, string> settings)
+    {
+        settings["Notifications__Channels"] = "email";
+        settings["Notifications__Delivery__ClaimTimeout"] = "00:00:04";
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class KilledDispatcherCollection : ICollectionFixture<KilledDispatcherFixture>
+{
+    public const string Name = "kill";
+}
