@@ -18,17 +18,12 @@ public sealed class CommitStockConsumer(IDocumentSession session) : IConsumer<Co
                 await context.Publish(new StockCommitted(orderId));
                 return;
             case ReservationStatus.Reserved:
-                var items = (await session.LoadManyAsync<StockItem>(context.CancellationToken, reservation.Lines.Select(l => l.ProductId)))
-                    .ToDictionary(i => i.Id);
-                foreach (var line in reservation.Lines)
+                await ReservationLedger.MoveUnits(session, reservation, MovementKind.Sold, (item, quantity) =>
                 {
-                    var item = items[line.ProductId];
-                    item.Reserved -= line.Quantity;
-                    item.OnHand -= line.Quantity;
-                    item.Sold += line.Quantity;
-                    session.Update(item);
-                    session.Insert(StockMovement.For(line.ProductId, MovementKind.Sold, line.Quantity, orderId));
-                }
+                    item.Reserved -= quantity;
+                    item.OnHand -= quantity;
+                    item.Sold += quantity;
+                }, context.CancellationToken);
 
                 reservation.Status = ReservationStatus.Committed;
                 reservation.ClosedAt = DateTimeOffset.UtcNow;

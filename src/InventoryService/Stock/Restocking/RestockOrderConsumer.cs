@@ -23,18 +23,11 @@ public sealed class RestockOrderConsumer(IDocumentSession session) : IConsumer<R
                 return;
             case ReservationStatus.Committed:
                 var now = DateTimeOffset.UtcNow;
-                var items = (await session.LoadManyAsync<StockItem>(context.CancellationToken, reservation.Lines.Select(l => l.ProductId)))
-                    .ToDictionary(i => i.Id);
-                foreach (var line in reservation.Lines)
+                await ReservationLedger.MoveUnits(session, reservation, MovementKind.Restocked, (item, quantity) =>
                 {
-                    // A product whose stock record is gone has nowhere to go back to; the others are restocked.
-                    if (!items.TryGetValue(line.ProductId, out var item))
-                        continue;
-                    item.OnHand += line.Quantity;
-                    item.Sold -= line.Quantity;
-                    session.Update(item);
-                    session.Insert(StockMovement.For(line.ProductId, MovementKind.Restocked, line.Quantity, orderId, context.Message.Reason));
-                }
+                    item.OnHand += quantity;
+                    item.Sold -= quantity;
+                }, context.CancellationToken, context.Message.Reason);
 
                 reservation.Status = ReservationStatus.Restocked;
                 reservation.ClosedAt = now;

@@ -220,9 +220,7 @@ function Timeline({ order }: { order: Order }) {
 
 function CancelOrder({ order, onRequested }: { order: Order; onRequested(): void }) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [requested, setRequested] = useState(false);
+  const { busy, error, requested, run } = useOrderRequest(onRequested);
   if (requested && !cancellationPending(order) && canCancel(order)) {
     // Asked; the saga has not recorded it yet.
     return <p className="muted" role="status">Cancellation requested…</p>;
@@ -230,20 +228,11 @@ function CancelOrder({ order, onRequested }: { order: Order; onRequested(): void
   if (!canCancel(order)) return null;
   const afterConfirmation = order.status === "Confirmed" || order.status === "Completed";
 
-  const cancel = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const cancel = () =>
+    run(async () => {
       await orders.cancel(order.orderId);
       setConfirming(false);
-      setRequested(true);
-      onRequested();
-    } catch (e) {
-      setError(toApiError(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="cancel-box">
