@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Options;
+using Shop.BuildingBlocks.Persistence;
 
 namespace Shop.CartService.Carts.Abandoning;
 
@@ -93,7 +94,7 @@ public sealed class AbandonedCartSweeper(IDocumentStore store, IOptions<Abandone
             await session.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (Exception exception) when (exception is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+        catch (Exception exception) when (OptimisticRetry.IsConflict(exception))
         {
             return false; // the customer (or another instance) changed the cart meanwhile
         }
