@@ -1,8 +1,8 @@
 namespace Shop.Contracts.Orders;
 
 /// <summary>
-/// An order moved to another status (Placed, StockReserved, PaymentCaptured, Confirmed, Completed, Failed, Cancelled,
-/// Refunded). Version is the order stream's version that made the change: a follower that already has it skips it.
+/// An order moved to another status (Placed, StockReserved, PaymentCaptured, Confirmed, Completed, Shipped,
+/// ReturnRequested, ReturnReceived, Failed, Cancelled, Refunded). Version is the order stream's version that made the change: a follower that already has it skips it.
 /// </summary>
 public record OrderStatusChanged(Guid OrderId, Guid CustomerId, string Status, long Version, DateTimeOffset At);
 
