@@ -20,21 +20,22 @@ public static class ReservationLedger
 
     /// <summary>Moves a reservation's units from reserved back to available (a release or an expiry).</summary>
     public static Task ReturnReservedUnits(IDocumentSession session, Reservation reservation, MovementKind kind, CancellationToken cancellationToken) =>
-        MoveUnits(session, reservation, kind, (item, quantity) => item.Reserved -= quantity, cancellationToken);
+        MoveUnits(session, reservation, kind, cancellationToken);
 
     /// <summary>
-    /// Changes the stock of every product of the reservation by its line's quantity and records the movement, in the
-    /// caller's session (optimistic concurrency on each stock item). A product whose stock record is gone is skipped.
+    /// Makes one movement of <paramref name="kind"/> per line of the reservation (<see cref="StockItem.Apply"/>) and
+    /// records it, in the caller's session (optimistic concurrency on each stock item). A product whose stock record is
+    /// gone is skipped.
     /// </summary>
-    public static async Task MoveUnits(IDocumentSession session, Reservation reservation, MovementKind kind, Action<StockItem, int> change,
-        CancellationToken cancellationToken, string? reason = null)
+    public static async Task MoveUnits(IDocumentSession session, Reservation reservation, MovementKind kind, CancellationToken cancellationToken,
+        string? reason = null)
     {
         var items = (await session.LoadManyAsync<StockItem>(cancellationToken, reservation.Lines.Select(l => l.ProductId))).ToDictionary(i => i.Id);
         foreach (var line in reservation.Lines)
         {
             if (!items.TryGetValue(line.ProductId, out var item))
                 continue;
-            change(item, line.Quantity);
+            item.Apply(kind, line.Quantity);
             session.Update(item);
             session.Insert(StockMovement.For(line.ProductId, kind, line.Quantity, reservation.Id, reason));
         }

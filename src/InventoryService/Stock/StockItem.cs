@@ -13,6 +13,29 @@ public class StockItem
     public int Sold { get; set; }
 
     public int Available => OnHand - Reserved;
+
+    /// <summary>
+    /// What one movement does to the counters: the one definition, used where a movement is made (reservations, commits,
+    /// releases, restocks) and where the stock history replays the movements (StockHistorySource).
+    /// </summary>
+    public void Apply(MovementKind kind, int quantity)
+    {
+        switch (kind)
+        {
+            case MovementKind.Received: OnHand += quantity; break;
+            case MovementKind.Reserved: Reserved += quantity; break;
+            case MovementKind.Released or MovementKind.Expired: Reserved -= quantity; break;
+            case MovementKind.Sold:
+                Reserved -= quantity;
+                OnHand -= quantity;
+                Sold += quantity;
+                break;
+            case MovementKind.Restocked:
+                OnHand += quantity;
+                Sold -= quantity;
+                break;
+        }
+    }
 }
 
 /// <summary>Restocked: sold units of a refunded order back on hand.</summary>

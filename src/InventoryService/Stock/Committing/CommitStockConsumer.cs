@@ -18,12 +18,7 @@ public sealed class CommitStockConsumer(IDocumentSession session) : IConsumer<Co
                 await context.Publish(new StockCommitted(orderId));
                 return;
             case ReservationStatus.Reserved:
-                await ReservationLedger.MoveUnits(session, reservation, MovementKind.Sold, (item, quantity) =>
-                {
-                    item.Reserved -= quantity;
-                    item.OnHand -= quantity;
-                    item.Sold += quantity;
-                }, context.CancellationToken);
+                await ReservationLedger.MoveUnits(session, reservation, MovementKind.Sold, context.CancellationToken);
 
                 reservation.Status = ReservationStatus.Committed;
                 reservation.ClosedAt = DateTimeOffset.UtcNow;

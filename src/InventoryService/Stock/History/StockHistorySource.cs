@@ -84,28 +84,9 @@ public sealed class StockHistorySource(IDocumentStore store, ShopDatabase databa
 
         var stock = new StockItem { Id = id };
         foreach (var movement in upTo)
-            Apply(stock, movement);
+            stock.Apply(movement.Kind, movement.Quantity);
         var state = new { ProductId = id, stock.OnHand, stock.Reserved, stock.Available, stock.Sold };
         return new StateResult.Found(new StreamState(id, Kind, upTo.Count, query.At, JsonSerializer.SerializeToElement(state, JsonSerializerOptions.Web)));
-    }
-
-    static void Apply(StockItem stock, StockMovement movement)
-    {
-        switch (movement.Kind)
-        {
-            case MovementKind.Received: stock.OnHand += movement.Quantity; break;
-            case MovementKind.Reserved: stock.Reserved += movement.Quantity; break;
-            case MovementKind.Released or MovementKind.Expired: stock.Reserved -= movement.Quantity; break;
-            case MovementKind.Sold:
-                stock.Reserved -= movement.Quantity;
-                stock.OnHand -= movement.Quantity;
-                stock.Sold += movement.Quantity;
-                break;
-            case MovementKind.Restocked:
-                stock.OnHand += movement.Quantity;
-                stock.Sold -= movement.Quantity;
-                break;
-        }
     }
 
     static async Task<IReadOnlyList<StockMovement>> History(IQuerySession session, Guid productId, CancellationToken cancellationToken) =>

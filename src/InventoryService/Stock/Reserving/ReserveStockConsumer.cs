@@ -60,7 +60,7 @@ public sealed class ReserveStockConsumer(IDocumentSession session, IOptions<Rese
             foreach (var (productId, quantity) in demand)
             {
                 var item = items[productId];
-                item.Reserved += quantity;
+                item.Apply(MovementKind.Reserved, quantity);
                 session.Update(item);
                 session.Insert(StockMovement.For(productId, MovementKind.Reserved, quantity, command.OrderId));
             }

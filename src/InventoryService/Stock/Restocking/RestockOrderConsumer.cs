@@ -23,11 +23,7 @@ public sealed class RestockOrderConsumer(IDocumentSession session) : IConsumer<R
                 return;
             case ReservationStatus.Committed:
                 var now = DateTimeOffset.UtcNow;
-                await ReservationLedger.MoveUnits(session, reservation, MovementKind.Restocked, (item, quantity) =>
-                {
-                    item.OnHand += quantity;
-                    item.Sold -= quantity;
-                }, context.CancellationToken, context.Message.Reason);
+                await ReservationLedger.MoveUnits(session, reservation, MovementKind.Restocked, context.CancellationToken, context.Message.Reason);
 
                 reservation.Status = ReservationStatus.Restocked;
                 reservation.ClosedAt = now;
