@@ -35,7 +35,7 @@ public static class OnHandChange
                     $"Only {item.Available} units are available ({item.OnHand} on hand, {item.Reserved} reserved for orders in checkout); " +
                     $"on hand cannot drop by {-delta}.");
 
-            item.OnHand += delta;
+            item.Apply(kind, delta);
             session.Update(item);
             session.Insert(StockMovement.For(productId, kind, delta, null, reason));
             await session.SaveChangesAsync(cancellationToken);

@@ -22,7 +22,8 @@ public class StockItem
     {
         switch (kind)
         {
-            case MovementKind.Received: OnHand += quantity; break;
+            // An adjustment's quantity is signed: which way on-hand moved.
+            case MovementKind.Received or MovementKind.Adjusted: OnHand += quantity; break;
             case MovementKind.Reserved: Reserved += quantity; break;
             case MovementKind.Released or MovementKind.Expired: Reserved -= quantity; break;
             case MovementKind.Sold:
