@@ -242,12 +242,11 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .Send(Inventory, context => new RestockOrder(context.Saga.CorrelationId,
                     context.Saga.ReturnReceivedAt is null ? RefundReasons.CancelledAfterConfirmation : RefundReasons.Returned))
                 .TransitionTo(Refunded),
-            When(RefundFailed, context => context.Saga.ReturnReceivedAt is null)
+            When(RefundFailed)
                 .Then(context => context.Saga.Record(new OrderRefundFailed(context.Saga.CorrelationId, context.Message.Reason, Now)))
-                .TransitionTo(Completed),
-            When(RefundFailed, context => context.Saga.ReturnReceivedAt is not null)
-                .Then(context => context.Saga.Record(new OrderRefundFailed(context.Saga.CorrelationId, context.Message.Reason, Now)))
-                .TransitionTo(ReturnReceived));
+                .IfElse(context => context.Saga.ReturnReceivedAt is null,
+                    cancelled => cancelled.TransitionTo(Completed),
+                    returned => returned.TransitionTo(ReturnReceived)));
 
         // After the order failed or was cancelled: a capture that still arrives (late answer after a timeout, charge in
         // flight during a cancel) is refunded once; the refund's outcome is recorded.
