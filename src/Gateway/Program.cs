@@ -26,6 +26,7 @@ app.UseCors();               // answers preflights before authentication and rat
 app.UseShopDefaults();       // exception handler, ProblemDetails, body size limit, input filter, authentication, authorization, health
 app.UseRevokedTokenRefusal(); // a logged-out access token goes no further, not even to a service
 app.UseRateLimiter();        // after authentication: the per-user limit keys on the validated token's subject
+app.UseOutputCache();        // after the rate limits: a cached catalog page is still a request that counts
 app.MapIdentity();
 app.MapApiDocs();
 app.MapReverseProxy();

@@ -21,6 +21,12 @@ public static class ServiceRoutes
         ("/api/notifications", "Notifications"),
     ];
 
+    /// <summary>
+    /// Services whose public routes the gateway answers from its shared cache (<see cref="SharedCache"/>): the catalog,
+    /// which a storefront reads most and which is the same for everyone. The others answer one customer's data.
+    /// </summary>
+    static readonly HashSet<string> SharedCacheServices = ["Inventory"];
+
     /// <summary>The services whose OpenAPI documents the gateway serves at /api/docs/{name}/openapi.json.</summary>
     public static readonly (string Name, string Service)[] Documents =
     [
@@ -43,8 +49,12 @@ public static class ServiceRoutes
         }
         foreach (var (prefix, service) in Routes)
         {
-            routes.Add(new RouteConfig { RouteId = $"{service}-root", ClusterId = service, Match = new RouteMatch { Path = prefix } });
-            routes.Add(new RouteConfig { RouteId = $"{service}-sub", ClusterId = service, Match = new RouteMatch { Path = prefix + "/{**rest}" } });
+            var cachePolicy = SharedCacheServices.Contains(service) ? SharedCache.Policy : null;
+            routes.Add(new RouteConfig { RouteId = $"{service}-root", ClusterId = service, Match = new RouteMatch { Path = prefix }, OutputCachePolicy = cachePolicy });
+            routes.Add(new RouteConfig
+            {
+                RouteId = $"{service}-sub", ClusterId = service, Match = new RouteMatch { Path = prefix + "/{**rest}" }, OutputCachePolicy = cachePolicy,
+            });
         }
         // Operations endpoints of each service (/admin/... inside it, admin-only there) as /api/admin/{service}/...
         foreach (var service in Routes.Select(r => r.Service).Distinct())
@@ -75,23 +85,33 @@ public static class ServiceRoutes
         }
         // One information line per proxied request drowns the gateway's log; errors and warnings stay.
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddTransforms(context => context.AddRequestTransform(transform =>
+        builder.AddSharedCache();
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddTransforms(context =>
         {
-            // The services trust only the gateway's tokens: a request signed in with an external provider's token goes on
-            // with a gateway token of the linked account instead.
-            var user = transform.HttpContext.User;
-            if (user.Identity is { IsAuthenticated: true, AuthenticationType: ExternalAuthentication.Scheme })
-            {
-                var tokens = transform.HttpContext.RequestServices.GetRequiredService<TokenIssuer>();
-                var accessToken = tokens.AccessToken(user.GetUserId(), user.GetEmail(), user.GetDisplayName(), user.FindAll(ShopClaims.Role).Select(c => c.Value),
-                    user.HasVerifiedEmail());
-                transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-            }
-            return ValueTask.CompletedTask;
-        }));
+            if (SharedCacheServices.Contains(context.Route.ClusterId ?? ""))
+                SharedCache.AddTransforms(context);
+            context.AddRequestTransform(ExchangeExternalToken);
+        });
         // Every failed probe of a starting or stopped instance would be a warning; the health state changes still are.
         builder.Logging.AddFilter("Yarp.ReverseProxy.Health.ActiveHealthCheckMonitor", LogLevel.Error);
         return builder;
+    }
+
+    /// <summary>
+    /// The services trust only the gateway's tokens: a request signed in with an external provider's token goes on with a
+    /// gateway token of the linked account instead.
+    /// </summary>
+    static ValueTask ExchangeExternalToken(RequestTransformContext transform)
+    {
+        var user = transform.HttpContext.User;
+        if (user.Identity is { IsAuthenticated: true, AuthenticationType: ExternalAuthentication.Scheme })
+        {
+            var tokens = transform.HttpContext.RequestServices.GetRequiredService<TokenIssuer>();
+            var accessToken = tokens.AccessToken(user.GetUserId(), user.GetEmail(), user.GetDisplayName(), user.FindAll(ShopClaims.Role).Select(c => c.Value),
+                user.HasVerifiedEmail());
+            transform.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Shop.InventoryService.Catalog.Caching;
 
@@ -61,7 +62,10 @@ public sealed class CatalogCachePolicy(TimeSpan duration) : IOutputCachePolicy
         var request = context.HttpContext.Request;
         var cacheable = HttpMethods.IsGet(request.Method) && !request.Query.ContainsKey(IncludeInactive);
         context.EnableOutputCaching = true;
-        context.AllowCacheLookup = cacheable;
+        // A shared cache in front (the gateway) filling its entry asks for a fresh answer, so that its entry starts at age
+        // zero and the catalog's bound holds through it; the answer is still stored for direct callers. Only the gateway
+        // reaches this service, and it sets this header itself, so no client can send requests through to PostgreSQL.
+        context.AllowCacheLookup = cacheable && !AsksForFreshAnswer(request);
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;
         context.ResponseExpirationTimeSpan = duration;
@@ -74,6 +78,9 @@ public sealed class CatalogCachePolicy(TimeSpan duration) : IOutputCachePolicy
             context.Tags.Add(CatalogCache.ProductTag(productId));
         return ValueTask.CompletedTask;
     }
+
+    static bool AsksForFreshAnswer(HttpRequest request) =>
+        CacheControlHeaderValue.TryParse(request.Headers.CacheControl.ToString(), out var cacheControl) && cacheControl.NoCache;
 
     ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
