@@ -47,8 +47,15 @@ public static class MartenSetup
             options.Connection(connectionString);
             options.DatabaseSchemaName = schema;
             options.Events.DatabaseSchemaName = schema;
-            // Required with the DistributedLock shim: the async daemon needs advisory-lock transactions (docs/DEPENDENCIES.md).
-            options.Events.UseAdvisoryLockTransaction = true;
+            // The HotCold leader's advisory lock is held by its connection (session lock), not by a transaction left
+            // open for as long as leadership lasts: such a transaction keeps its snapshot, so the whole database's xmin
+            // horizon stayed where it was when the leader started and no vacuum, page pruning or index clean-up could
+            // remove any row deleted or updated since. Marten's monitor of that lock is a `SELECT pg_sleep(60)` kept
+            // running on the lock's connection, which holds a snapshot the same way, a minute at a time; what it was
+            // for — noticing that a restart of PostgreSQL took the lock away — ShardWatchdog does instead
+            // (docs/DEPENDENCIES.md, docs/PERFORMANCE.md).
+            options.Events.UseAdvisoryLockTransaction = false;
+            options.Events.UseMonitoredAdvisoryLock = false;
             options.Events.MetadataConfig.CorrelationIdEnabled = true;
             options.Events.MetadataConfig.CausationIdEnabled = true;
             options.Events.MetadataConfig.HeadersEnabled = true;

@@ -3,6 +3,7 @@ using JasperFx.Events.Daemon;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Shop.BuildingBlocks.Operations.Projections;
 
@@ -14,6 +15,12 @@ namespace Shop.BuildingBlocks.Operations.Projections;
 /// view and status relay froze. Starting the agent again reads the stored progression and carries on from there.
 /// Only shards this instance's daemon runs are touched (HotCold: the leader's), and never one that is being rebuilt or
 /// was stopped on purpose (no failure recorded).
+/// <para>
+/// It also notices a restart of PostgreSQL (pg_postmaster_start_time changed), which takes the HotCold leader's advisory
+/// lock with it, and then lets go of the locks this instance believed it held so that leadership is contested afresh.
+/// Marten's own lock monitor did that with a minute-long pg_sleep that held back the database's vacuum horizon, so it is
+/// off (MartenSetup); one cheap query every <see cref="Interval"/> does the same job.
+/// </para>
 /// </summary>
 public sealed class ShardWatchdog(IServiceProvider services, ILogger<ShardWatchdog> logger) : BackgroundService
 {
@@ -26,6 +33,7 @@ public sealed class ShardWatchdog(IServiceProvider services, ILogger<ShardWatchd
         {
             try
             {
+                await ContestLeadershipAfterDatabaseRestartAsync(stoppingToken);
                 await RestartFailedShardsAsync(stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -33,6 +41,24 @@ public sealed class ShardWatchdog(IServiceProvider services, ILogger<ShardWatchd
                 logger.LogWarning(exception, "Checking the async daemon's shards failed; checking again in {Interval}", Interval);
             }
         }
+    }
+
+    DateTime? _databaseStartedAt;
+
+    /// <summary>True when PostgreSQL was seen to restart since the last check (and the locks were let go).</summary>
+    public async Task<bool> ContestLeadershipAfterDatabaseRestartAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetService<IProjectionCoordinator>() is not ProjectionCoordinatorBase { Distributor: { } distributor })
+            return false;
+        await using var command = services.GetRequiredService<NpgsqlDataSource>().CreateCommand("select pg_postmaster_start_time()");
+        var startedAt = (DateTime)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var restarted = _databaseStartedAt is { } known && known != startedAt;
+        _databaseStartedAt = startedAt;
+        if (!restarted)
+            return false;
+        logger.LogWarning("PostgreSQL restarted (up since {StartedAt:O}): the async daemon's leadership locks went with it, contesting them again", startedAt);
+        await distributor.ReleaseAllLocks();
+        return true;
     }
 
     public async Task<int> RestartFailedShardsAsync(CancellationToken cancellationToken)
