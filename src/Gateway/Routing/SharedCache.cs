@@ -84,7 +84,7 @@ public sealed class SharedCachePolicy : IOutputCachePolicy
         context.AllowCacheLookup = cacheable;
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;   // concurrent misses of one key wait for the first fill
-        context.ResponseExpirationTimeSpan = null;   // set from the service's answer, see ServeResponseAsync
+        context.ResponseExpirationTimeSpan = null;   // set from the service's answer by SharedCache's response transform
         context.CacheVaryByRules.QueryKeys = "*";
         // Every request names the same public host; an invented Host must not multiply the entries.
         context.CacheVaryByRules.VaryByHost = false;
@@ -97,9 +97,9 @@ public sealed class SharedCachePolicy : IOutputCachePolicy
 
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellationToken)
     {
-        // Kept only when the proxy set a lifetime from the service's headers (SharedCache's response transform); anything
-        // else — the gateway's own 502 when no instance answers, a refusal — must not stay for the default 60 s.
-        if (context.ResponseExpirationTimeSpan is null || SharedLifetime(context.HttpContext.Response) is null)
+        // Kept only when SharedCache's response transform found the service's answer shareable and set its lifetime;
+        // anything else — the gateway's own 502 when no instance answers — must not stay for the default 60 s.
+        if (context.ResponseExpirationTimeSpan is null)
             context.AllowCacheStorage = false;
         return ValueTask.CompletedTask;
     }
