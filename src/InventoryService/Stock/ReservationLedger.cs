@@ -18,12 +18,9 @@ public static class ReservationLedger
         reservation.ExpiryToken = null;
     }
 
-    /// <summary>Moves a reservation's units from reserved back to available (a release or an expiry).</summary>
-    public static Task ReturnReservedUnits(IDocumentSession session, Reservation reservation, MovementKind kind, CancellationToken cancellationToken) =>
-        MoveUnits(session, reservation, kind, cancellationToken);
-
     /// <summary>
-    /// Makes one movement of <paramref name="kind"/> per line of the reservation (<see cref="StockItem.Apply"/>) and
+    /// Makes one movement of <paramref name="kind"/> per line of the reservation (<see cref="StockItem.Apply"/>: a release
+    /// or expiry returns reserved units, a sale commits them, a restock puts sold units back on hand) and
     /// records it, in the caller's session (optimistic concurrency on each stock item). A product whose stock record is
     /// gone is skipped.
     /// </summary>

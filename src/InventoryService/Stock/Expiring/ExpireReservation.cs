@@ -22,7 +22,7 @@ public sealed class ExpireReservationConsumer(IDocumentSession session) : IConsu
             return;
 
         var now = DateTimeOffset.UtcNow;
-        await ReservationLedger.ReturnReservedUnits(session, reservation, MovementKind.Expired, context.CancellationToken);
+        await ReservationLedger.MoveUnits(session, reservation, MovementKind.Expired, context.CancellationToken);
         reservation.Status = ReservationStatus.Expired;
         reservation.ClosedAt = now;
         session.Update(reservation);

@@ -19,7 +19,7 @@ public sealed class ReleaseStockConsumer(IDocumentSession session) : IConsumer<R
         }
         else if (reservation.Status == ReservationStatus.Reserved)
         {
-            await ReservationLedger.ReturnReservedUnits(session, reservation, MovementKind.Released, context.CancellationToken);
+            await ReservationLedger.MoveUnits(session, reservation, MovementKind.Released, context.CancellationToken);
             reservation.Status = ReservationStatus.Released;
             reservation.ClosedAt = now;
             await ReservationLedger.CancelExpiry(context, reservation);
