@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http;
 using Shop.Gateway.Routing;
@@ -18,20 +17,7 @@ public sealed class SharedCacheTests(GatewayFixture fixture)
     static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
     readonly ShopCluster _cluster = fixture.Cluster;
 
-    record CatalogRead(HttpStatusCode Status, TimeSpan? Age, EntityTagHeaderValue? ETag, CacheControlHeaderValue? CacheControl, string Body)
-    {
-        public T Read<T>() => System.Text.Json.JsonSerializer.Deserialize<T>(Body, ShopApi.Json)!;
-    }
-
-    static async Task<CatalogRead> Get(ShopApi api, string path, EntityTagHeaderValue? ifNoneMatch = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (ifNoneMatch is not null)
-            request.Headers.IfNoneMatch.Add(ifNoneMatch);
-        using var response = await api.Http.SendAsync(request);
-        return new CatalogRead(response.StatusCode, response.Headers.Age, response.Headers.ETag, response.Headers.CacheControl,
-            await response.Content.ReadAsStringAsync());
-    }
+    static Task<CatalogAnswer> Get(ShopApi api, string path, string? ifNoneMatch = null) => CatalogAnswer.Get(api.Http, path, ifNoneMatch);
 
     /// <summary>Until then an entry filled before the change may still be served; a little over it for the timers' granularity.</summary>
     static Task PastTheBound(DateTimeOffset changedAt) =>
