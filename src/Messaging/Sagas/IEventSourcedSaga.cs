@@ -11,4 +11,13 @@ public interface IEventSourcedSaga
 
     /// <summary>Events recorded since the saga was loaded. Not persisted with the saga document.</summary>
     List<object> PendingEvents { get; }
+
+    /// <summary>
+    /// True when the document lacks state the saga derives from its events, e.g. one written by a version that did not
+    /// keep it yet: the repository then hands it the stream (<see cref="Replay"/>) before the saga handles a message.
+    /// </summary>
+    bool NeedsHistory => false;
+
+    /// <summary>Rebuilds the derived state from the stream's events, oldest first (no events are recorded).</summary>
+    void Replay(IEnumerable<object> history) { }
 }

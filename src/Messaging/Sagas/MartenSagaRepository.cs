@@ -65,6 +65,8 @@ public sealed class MartenSagaRepositoryContext<TSaga, TMessage>(
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
         var instance = await session.LoadAsync<TSaga>(correlationId, CancellationToken);
+        if (instance is IEventSourcedSaga { NeedsHistory: true } eventSourced)
+            eventSourced.Replay((await session.Events.FetchStreamAsync(correlationId, token: CancellationToken)).Select(e => e.Data));
         return instance is null
             ? default!
             : await factory.CreateSagaConsumeContext(session, this, instance, SagaConsumeContextMode.Load);

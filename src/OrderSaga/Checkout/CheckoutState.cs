@@ -3,6 +3,7 @@ using MassTransit;
 using Shop.Messaging.Sagas;
 using Shop.Contracts;
 using Shop.Contracts.Orders;
+using Shop.OrderSaga.Orders;
 
 namespace Shop.OrderSaga.Checkout;
 
@@ -25,15 +26,27 @@ public class CheckoutState : SagaStateMachineInstance, IEventSourcedSaga
 
     public Guid? PaymentTimeoutToken { get; set; }
     public string? PaymentId { get; set; }
-    public decimal CapturedAmount { get; set; }
     public decimal RefundRequestedAmount { get; set; }
     public decimal RefundedAmount { get; set; }
     public string? FailureReason { get; set; }
-    /// <summary>The customer asked to cancel while the stock commit was in flight; its outcome decides.</summary>
-    public bool CancellationRequested { get; set; }
-    public DateTimeOffset? ShippedAt { get; set; }
-    /// <summary>Set when an admin recorded the returned goods: a refund that fails then leaves the order ReturnReceived.</summary>
-    public DateTimeOffset? ReturnReceivedAt { get; set; }
+
+    /// <summary>
+    /// The order as the events this saga recorded made it (<see cref="Order.After"/>): its status, a cancel or refund
+    /// under way, when it shipped and its goods came back, what was captured. The saga asks it what a person may do
+    /// (<see cref="Order"/>'s Decide functions) and follows its facts where the process branches.
+    /// </summary>
+    public Order Order { get; set; } = Order.Unknown(Guid.Empty);
+
+    /// <summary>A document written before the saga kept its <see cref="Order"/> (an upgrade) has none; every saga
+    /// recorded its OrderPlaced, so the order stream gives it back.</summary>
+    [JsonIgnore]
+    public bool NeedsHistory => Order.Status == "";
+
+    public void Replay(IEnumerable<object> history)
+    {
+        foreach (var orderEvent in history)
+            Order = Order.After(Order, orderEvent);
+    }
 
     [JsonIgnore]
     public List<object> PendingEvents { get; } = [];
@@ -43,7 +56,18 @@ public class CheckoutState : SagaStateMachineInstance, IEventSourcedSaga
 
     public void Record(object orderEvent)
     {
+        Order = Order.After(Order, orderEvent);
+        if (orderEvent is OrderRefundRequested requested)
+            RefundRequestedAmount += requested.Amount;
+        if (orderEvent is OrderRefundIssued issued)
+            RefundedAmount += issued.Amount;
         PendingEvents.Add(orderEvent);
         UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    public void Record(OrderDecision decision)
+    {
+        foreach (var orderEvent in decision.Events)
+            Record(orderEvent);
     }
 }

@@ -33,7 +33,9 @@ namespace Shop.OrderSaga.Checkout;
 /// Notification failures are recorded on the order and never undo it. Duplicates and stragglers (a second
 /// StockReserved, a PaymentFailed after a capture, a timeout after the answer) change nothing.
 /// Each transition records the order's history event (<see cref="CheckoutState.Record"/>), which the Marten saga
-/// repository appends to the order stream in the same transaction as the saga state.
+/// repository appends to the order stream in the same transaction as the saga state. What a person asks (cancel, ship,
+/// return, goods received) is decided by the order itself (<see cref="Order"/>): the saga records the decided events and
+/// sends what they call for; a request the order refuses changes nothing.
 /// </summary>
 public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
 {
@@ -76,6 +78,9 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
     public CheckoutStateMachine(IOptions<CheckoutOptions> options)
     {
         InstanceState(x => x.CurrentState);
+        // What a person asks of the order is decided by the order (Order.Decide); the saga sends what the decision calls for.
+        Func<Order, Contract.CancelOrder, OrderDecision> cancel = (order, command) => Order.Decide(order, command, Now);
+        Func<Order, Contract.RecordReturnReceived, OrderDecision> receive = (order, command) => Order.Decide(order, command, Now);
 
         Event(() => CheckoutRequested, e => e.CorrelateById(m => m.Message.OrderId));
         ByOrderId(() => StockReserved, m => m.OrderId);
@@ -119,8 +124,7 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .Then(context => Fail(context.Saga, FailureReasons.OutOfStock, context.Message.Reason))
                 .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
                 .TransitionTo(Failed),
-            When(CancelRequested)
-                .Then(context => Cancel(context.Saga, context.Message.Reason))
+            Decided(CancelRequested, cancel)
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, context.Message.Reason))
                 .Publish(context => OrderCancelled(context.Saga, context.Message.Reason))
                 .TransitionTo(Cancelled));
@@ -149,87 +153,63 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, FailureReasons.PaymentTimeout))
                 .Publish(context => OrderFailed(context.Saga, null))
                 .TransitionTo(Failed),
-            When(CancelRequested)
+            Decided(CancelRequested, cancel)
                 .Unschedule(PaymentTimeout)
-                .Then(context => Cancel(context.Saga, context.Message.Reason))
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, context.Message.Reason))
                 .Publish(context => OrderCancelled(context.Saga, context.Message.Reason))
                 .TransitionTo(Cancelled));
 
         During(Confirming,
-            When(StockCommitted, context => !context.Saga.CancellationRequested)
+            When(StockCommitted, context => !context.Saga.Order.CancellationRequested)
                 .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
                 .Publish(context => new Contract.OrderConfirmed(context.Saga.CorrelationId, context.Saga.Summary, Now))
                 .TransitionTo(Confirmed),
-            When(StockCommitted, context => context.Saga.CancellationRequested)
+            When(StockCommitted, context => context.Saga.Order.CancellationRequested)
                 .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
-                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.CancelledAfterConfirmation))
+                .Then(context => RequestRefund(context.Saga, context.Saga.Order.Captured, RefundReasons.CancelledAfterConfirmation))
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
                 .TransitionTo(Refunding),
-            When(StockCommitFailed, context => !context.Saga.CancellationRequested)
+            When(StockCommitFailed, context => !context.Saga.Order.CancellationRequested)
                 .Then(context => Fail(context.Saga, FailureReasons.StockCommitFailed, context.Message.Reason))
-                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.StockCommitFailed))
+                .Then(context => RequestRefund(context.Saga, context.Saga.Order.Captured, RefundReasons.StockCommitFailed))
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.StockCommitFailed))
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, FailureReasons.StockCommitFailed))
                 .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
                 .TransitionTo(Failed),
-            When(StockCommitFailed, context => context.Saga.CancellationRequested)
+            When(StockCommitFailed, context => context.Saga.Order.CancellationRequested)
                 .Then(context => Cancel(context.Saga, "CancelledByCustomer"))
-                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, "CancelledByCustomer"))
+                .Then(context => RequestRefund(context.Saga, context.Saga.Order.Captured, "CancelledByCustomer"))
                 .Send(Payments, context => Refund(context.Saga, "CancelledByCustomer"))
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, "CancelledByCustomer"))
                 .Publish(context => OrderCancelled(context.Saga, "CancelledByCustomer"))
                 .TransitionTo(Cancelled),
-            When(CancelRequested, context => !context.Saga.CancellationRequested)
-                .Then(context =>
-                {
-                    context.Saga.CancellationRequested = true;
-                    context.Saga.Record(new OrderCancellationRequested(context.Saga.CorrelationId, context.Message.RequestedBy,
-                        context.Message.Reason, Now));
-                }));
+            // The commit's outcome decides (above); the decided OrderCancellationRequested marks the order.
+            Decided(CancelRequested, cancel));
 
         During(Confirmed, Completed,
-            When(CancelRequested)
-                .Then(context => context.Saga.Record(new OrderCancellationRequested(context.Saga.CorrelationId, context.Message.RequestedBy,
-                    context.Message.Reason, Now)))
-                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.CancelledAfterConfirmation))
+            Decided(CancelRequested, cancel)
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
                 .TransitionTo(Refunding),
-            When(ShipRequested)
-                .Then(context =>
-                {
-                    context.Saga.ShippedAt = Now;
-                    context.Saga.Record(new OrderShipped(context.Saga.CorrelationId, context.Message.RequestedBy, context.Message.TrackingReference,
-                        context.Saga.ShippedAt.Value));
-                })
+            Decided(ShipRequested, (order, command) => Order.Decide(order, command, Now))
                 .Publish(context => new Contract.OrderShipped(context.Saga.CorrelationId, context.Saga.Summary, context.Message.TrackingReference,
-                    context.Saga.ShippedAt!.Value))
+                    context.Saga.Order.ShippedAt!.Value))
                 .TransitionTo(Shipped));
 
         // Shipped: a cancel is refused (ignored here); a return is accepted within the window.
         During(Shipped,
-            When(ReturnAsked, context => OrderActions.WithinReturnWindow(context.Saga.ShippedAt!.Value, Now, options.Value.ReturnWindow))
-                .Then(context => context.Saga.Record(new OrderReturnRequested(context.Saga.CorrelationId, context.Message.RequestedBy,
-                    context.Message.Reason, Now)))
+            Decided(ReturnAsked, (order, command) => Order.Decide(order, command, Now, options.Value.ReturnWindow))
                 .Publish(context => new Contract.OrderReturnRequested(context.Saga.CorrelationId, context.Saga.Summary, context.Message.Reason, Now))
                 .TransitionTo(ReturnRequested));
 
         // The goods are back: refund now (restocked once the refund went through).
         During(ReturnRequested,
-            When(ReturnGoodsReceived)
-                .Then(context =>
-                {
-                    context.Saga.ReturnReceivedAt = Now;
-                    context.Saga.Record(new OrderReturnReceived(context.Saga.CorrelationId, context.Message.RequestedBy, Now));
-                })
-                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.Returned))
+            Decided(ReturnGoodsReceived, receive)
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.Returned))
                 .TransitionTo(Refunding));
 
         // The refund of a received return failed: recording the goods again retries it.
         During(ReturnReceived,
-            When(ReturnGoodsReceived)
-                .Then(context => RequestRefund(context.Saga, context.Saga.CapturedAmount, RefundReasons.Returned))
+            Decided(ReturnGoodsReceived, receive)
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.Returned))
                 .TransitionTo(Refunding));
 
@@ -240,11 +220,11 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .Then(context => RefundIssued(context.Saga, context.Message))
                 .Publish(context => new Contract.OrderRefunded(context.Saga.CorrelationId, context.Saga.Summary, context.Message.Amount, Now))
                 .Send(Inventory, context => new RestockOrder(context.Saga.CorrelationId,
-                    context.Saga.ReturnReceivedAt is null ? RefundReasons.CancelledAfterConfirmation : RefundReasons.Returned))
+                    context.Saga.Order.ReturnReceivedAt is null ? RefundReasons.CancelledAfterConfirmation : RefundReasons.Returned))
                 .TransitionTo(Refunded),
             When(RefundFailed)
                 .Then(context => context.Saga.Record(new OrderRefundFailed(context.Saga.CorrelationId, context.Message.Reason, Now)))
-                .IfElse(context => context.Saga.ReturnReceivedAt is null,
+                .IfElse(context => context.Saga.Order.ReturnReceivedAt is null,
                     cancelled => cancelled.TransitionTo(Completed),
                     returned => returned.TransitionTo(ReturnReceived)));
 
@@ -306,10 +286,15 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
             m.PaymentMethod, m.ShippingAddress, m.RequestedAt));
     }
 
+    /// <summary>A person's request, taken only when the order accepts it; the decided events are recorded (a refused one
+    /// changes nothing, like any straggler).</summary>
+    EventActivityBinder<CheckoutState, T> Decided<T>(Event<T> request, Func<Order, T, OrderDecision> decide) where T : class =>
+        When(request, context => decide(context.Saga.Order, context.Message).Accepted)
+            .Then(context => context.Saga.Record(decide(context.Saga.Order, context.Message)));
+
     static void Captured(CheckoutState saga, PaymentCaptured m, bool late)
     {
         saga.PaymentId = m.PaymentId;
-        saga.CapturedAmount = m.Amount;
         saga.Record(new OrderPaymentCaptured(saga.CorrelationId, m.PaymentId, m.Provider, m.Amount, Now, late));
     }
 
@@ -321,19 +306,13 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
 
     static void Cancel(CheckoutState saga, string reason) => saga.Record(new Orders.OrderCancelled(saga.CorrelationId, reason, Now));
 
-    static void RequestRefund(CheckoutState saga, decimal amount, string reason)
-    {
-        saga.RefundRequestedAmount += amount;
+    static void RequestRefund(CheckoutState saga, decimal amount, string reason) =>
         saga.Record(new OrderRefundRequested(saga.CorrelationId, amount, reason, Now));
-    }
 
-    static void RefundIssued(CheckoutState saga, PaymentRefunded m)
-    {
-        saga.RefundedAmount += m.Amount;
+    static void RefundIssued(CheckoutState saga, PaymentRefunded m) =>
         saga.Record(new OrderRefundIssued(saga.CorrelationId, m.RefundId, m.Amount, Now));
-    }
 
-    static RefundPayment Refund(CheckoutState saga, string reason) => new(saga.CorrelationId, saga.CapturedAmount, saga.Currency, reason);
+    static RefundPayment Refund(CheckoutState saga, string reason) => new(saga.CorrelationId, saga.Order.Captured, saga.Currency, reason);
 
     static Contract.OrderFailed OrderFailed(CheckoutState saga, string? detail) =>
         new(saga.CorrelationId, saga.Summary, saga.FailureReason!, detail, Now);

@@ -45,6 +45,7 @@ public record OrderRefundIssued(Guid OrderId, string RefundId, decimal Amount, D
 
 public record OrderRefundFailed(Guid OrderId, string Reason, DateTimeOffset At);
 
+/// <summary>An order's statuses; how events move an order between them is <see cref="Order.After"/>.</summary>
 public static class OrderStatus
 {
     public const string Placed = "Placed";
@@ -61,32 +62,6 @@ public static class OrderStatus
 
     public static readonly IReadOnlyList<string> All =
         [Placed, StockReserved, PaymentCaptured, Confirmed, Completed, Shipped, ReturnRequested, ReturnReceived, Failed, Cancelled, Refunded];
-
-    /// <summary>
-    /// The status an order moves to with <paramref name="orderEvent"/>, given its status before (null: the order is new);
-    /// null when the event only adds to the order's timeline. The one definition of the order's status transitions:
-    /// <see cref="Projections.OrderDetails"/> and the status relay both follow it.
-    /// </summary>
-    public static string? After(object orderEvent, string? current) => orderEvent switch
-    {
-        OrderPlaced => Placed,
-        OrderStockReserved => StockReserved,
-        OrderPaymentCaptured { Late: false } => PaymentCaptured,
-        OrderConfirmed => Confirmed,
-        OrderCompleted => Completed,
-        OrderShipped => Shipped,
-        OrderReturnRequested => ReturnRequested,
-        OrderReturnReceived => ReturnReceived,
-        OrderFailed => Failed,
-        OrderCancelled => Cancelled,
-        // Refunding a confirmed (not yet shipped) or returned order is the order's outcome; refunds compensating a failure
-        // keep Failed/Cancelled.
-        OrderRefundIssued when current is Completed or Confirmed or ReturnReceived => Refunded,
-        _ => null,
-    };
-
-    /// <summary>Whether the status after <paramref name="orderEvent"/> depends on the status before it.</summary>
-    public static bool DependsOnCurrent(object orderEvent) => orderEvent is OrderRefundIssued;
 }
 
 public static class FailureReasons

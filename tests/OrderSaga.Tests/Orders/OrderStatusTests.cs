@@ -6,8 +6,9 @@ using Xunit;
 namespace Shop.OrderSaga.Tests.Orders;
 
 /// <summary>
-/// The status relay follows <see cref="OrderStatus.After"/> event by event; the order view folds the same events through
-/// its Apply methods. For every path an order can take, both must arrive at the same statuses in the same order.
+/// The status relay folds the order's events through <see cref="Order.After"/> one by one; the order view folds them
+/// through its Apply methods (which keep the timeline and payment details too). For every path an order can take, both
+/// must arrive at the same statuses in the same order, and the view's timeline names each status it passed.
 /// </summary>
 public sealed class OrderStatusTests
 {
@@ -52,20 +53,22 @@ public sealed class OrderStatusTests
     {
         var view = OrderDetails.Create(Placed);
         var viewStatuses = new List<string> { view.Status };
-        var relayed = new List<string> { OrderStatus.After(Placed, null)! };
-        string? current = relayed[0];
+        var order = Order.After(Order.Unknown(Id), Placed);
+        var relayed = new List<string> { order.Status };
         foreach (var e in events)
         {
             Apply(view, e);
             if (view.Status != viewStatuses[^1])
                 viewStatuses.Add(view.Status);
-            if (OrderStatus.After(e, current) is { } next)
-            {
-                relayed.Add(next);
-                current = next;
-            }
+            var next = Order.After(order, e);
+            if (next.Status != order.Status)
+                relayed.Add(next.Status);
+            order = next;
         }
         Assert.True(viewStatuses.SequenceEqual(relayed), $"{path}: view {string.Join(">", viewStatuses)}, relay {string.Join(">", relayed)}");
+        Assert.Equal(order, view.State);
+        Assert.True(viewStatuses.SequenceEqual(view.Timeline.Select(t => t.Status).Where(OrderStatus.All.Contains)),
+            $"{path}: timeline {string.Join(">", view.Timeline.Select(t => t.Status))}");
     }
 
     static void Apply(OrderDetails view, object e)

@@ -76,6 +76,43 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
         await OrderSagaHost.Eventually(async () => await CountOutboxRowsFor(orderId) == 0, "outbox drained");
     }
 
+    /// <summary>
+    /// Saga documents written before the saga kept its <see cref="Order"/> have none: the repository replays the order
+    /// stream into such a document when it loads it, so its order's rules still hold (here: a completed order ships).
+    /// </summary>
+    [Fact]
+    public async Task A_saga_document_without_its_order_gets_it_back_from_the_order_stream()
+    {
+        var orderId = NewId.NextGuid();
+        await _host.Bus.Publish(Checkout(orderId));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingStock));
+        await _host.Bus.Publish(new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15)));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingPayment));
+        await _host.Bus.Publish(new PaymentCaptured(orderId, "pi_test", "simulated", 42m, "EUR"));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.Confirming));
+        await _host.Bus.Publish(new StockCommitted(orderId));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.Confirmed));
+
+        // The document as the version before wrote it: no Order.
+        await using (var connection = new NpgsqlConnection(_host.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var strip = new NpgsqlCommand("update orders.mt_doc_checkoutstate set data = data - 'Order' where id = @id", connection);
+            strip.Parameters.AddWithValue("id", orderId);
+            Assert.Equal(1, await strip.ExecuteNonQueryAsync());
+        }
+        await using (var session = Store.QuerySession())
+            Assert.True((await session.LoadAsync<CheckoutState>(orderId))!.NeedsHistory);
+
+        await _host.Bus.Publish(new Shop.Contracts.Orders.ShipOrder(orderId, NewId.NextGuid(), "TRACK-1"));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.Shipped));
+
+        await using var query = Store.QuerySession();
+        var order = (await query.LoadAsync<CheckoutState>(orderId))!.Order;
+        Assert.Equal((orderId, OrderStatus.Shipped, 42m), (order.Id, order.Status, order.Captured));
+        Assert.NotNull(order.ShippedAt);
+    }
+
     [Fact]
     public async Task A_redelivered_message_is_not_applied_twice()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Shop.Contracts;
 
 namespace Shop.OrderSaga.Orders.Projections;
@@ -8,8 +9,10 @@ public record PaymentInfo(string Method, string? PaymentId, string? Provider, de
 
 /// <summary>
 /// Read model behind GET /api/orders/{id} (and, through its CustomerId index, each customer's order history),
-/// projected asynchronously from the order stream by the async daemon (OrdersModule), so it may trail the saga by a moment. Status follows the main path; side events (notifications, refunds of a
-/// closed order, a late capture) only add timeline entries.
+/// projected asynchronously from the order stream by the async daemon (OrdersModule), so it may trail the saga by a
+/// moment. The order's status and the facts its rules need follow <see cref="Order.After"/> (<see cref="Fold"/>); the
+/// rest is what a customer reads: lines, payment, a timeline with an entry per status and per side event
+/// (notifications, refunds of a closed order, a late capture).
 /// </summary>
 public partial class OrderDetails
 {
@@ -26,107 +29,99 @@ public partial class OrderDetails
     public bool CancellationRequested { get; set; }
     public bool RefundRequested { get; set; }
     public DateTimeOffset? ShippedAt { get; set; }
+    public DateTimeOffset? ReturnReceivedAt { get; set; }
     public string? TrackingReference { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<TimelineEntry> Timeline { get; set; } = [];
     public long Version { get; set; }
 
-    public static OrderDetails Create(OrderPlaced placed) => new()
-    {
-        Id = placed.OrderId,
-        CustomerId = placed.CustomerId,
-        CustomerEmail = placed.CustomerEmail,
-        Lines = placed.Lines.ToList(),
-        Total = placed.Total,
-        Currency = placed.Currency,
-        Payment = new PaymentInfo(placed.PaymentMethod, null, null, null, null),
-        ShippingAddress = placed.ShippingAddress,
-        CreatedAt = placed.PlacedAt,
-        UpdatedAt = placed.PlacedAt,
-        Timeline = [new TimelineEntry(OrderStatus.Placed, placed.PlacedAt, null)],
-    };
+    /// <summary>The order as its decider sees it, for the endpoints' first check and the API's Can* answers.</summary>
+    [JsonIgnore]
+    public Order State => new(Id, Status, CancellationRequested, RefundRequested, ShippedAt, ReturnReceivedAt, Payment.Captured ?? 0m);
 
-    public void Apply(OrderStockReserved e) => Move(OrderStatus.StockReserved, e.At);
+    public static OrderDetails Create(OrderPlaced placed)
+    {
+        var order = new OrderDetails
+        {
+            Id = placed.OrderId,
+            CustomerId = placed.CustomerId,
+            CustomerEmail = placed.CustomerEmail,
+            Lines = placed.Lines.ToList(),
+            Total = placed.Total,
+            Currency = placed.Currency,
+            Payment = new PaymentInfo(placed.PaymentMethod, null, null, null, null),
+            ShippingAddress = placed.ShippingAddress,
+            CreatedAt = placed.PlacedAt,
+        };
+        order.Fold(placed, placed.PlacedAt);
+        return order;
+    }
+
+    public void Apply(OrderStockReserved e) => Fold(e, e.At);
 
     public void Apply(OrderPaymentCaptured e)
     {
         Payment = Payment with { PaymentId = e.PaymentId, Provider = e.Provider, Captured = e.Amount };
-        if (e.Late)
-            Note("PaymentCapturedLate", e.At, $"{e.Amount} {Currency} captured after the order closed; refunded");
-        else
-            Move(OrderStatus.PaymentCaptured, e.At);
+        Fold(e, e.At, e.Late ? $"{e.Amount} {Currency} captured after the order closed; refunded" : null, "PaymentCapturedLate");
     }
 
-    public void Apply(OrderConfirmed e) => Move(OrderStatus.Confirmed, e.At);
+    public void Apply(OrderConfirmed e) => Fold(e, e.At);
 
-    public void Apply(OrderCustomerNotified e) => Note("CustomerNotified", e.At, e.Kind);
+    public void Apply(OrderCustomerNotified e) => Fold(e, e.At, e.Kind, "CustomerNotified");
 
-    public void Apply(OrderCustomerNotificationFailed e) => Note("CustomerNotificationFailed", e.At, $"{e.Kind}: {e.Error}");
+    public void Apply(OrderCustomerNotificationFailed e) => Fold(e, e.At, $"{e.Kind}: {e.Error}", "CustomerNotificationFailed");
 
-    public void Apply(OrderCompleted e) => Move(OrderStatus.Completed, e.At);
+    public void Apply(OrderCompleted e) => Fold(e, e.At);
 
     public void Apply(OrderShipped e)
     {
-        ShippedAt = e.At;
         TrackingReference = e.TrackingReference;
-        Move(OrderStatus.Shipped, e.At, e.TrackingReference);
+        Fold(e, e.At, e.TrackingReference);
     }
 
-    public void Apply(OrderReturnRequested e) => Move(OrderStatus.ReturnRequested, e.At, e.Reason);
+    public void Apply(OrderReturnRequested e) => Fold(e, e.At, e.Reason);
 
-    public void Apply(OrderReturnReceived e) => Move(OrderStatus.ReturnReceived, e.At);
+    public void Apply(OrderReturnReceived e) => Fold(e, e.At);
 
-    public void Apply(OrderRestocked e) => Note("Restocked", e.At, null);
+    public void Apply(OrderRestocked e) => Fold(e, e.At, null, "Restocked");
 
-    public void Apply(OrderRestockFailed e) => Note("RestockFailed", e.At, e.Reason);
+    public void Apply(OrderRestockFailed e) => Fold(e, e.At, e.Reason, "RestockFailed");
 
     public void Apply(OrderFailed e)
     {
         FailureReason = e.Reason;
-        Move(OrderStatus.Failed, e.At, e.Detail is null ? e.Reason : $"{e.Reason}: {e.Detail}");
+        Fold(e, e.At, e.Detail is null ? e.Reason : $"{e.Reason}: {e.Detail}");
     }
 
-    public void Apply(OrderCancellationRequested e)
-    {
-        CancellationRequested = true;
-        Note("CancellationRequested", e.At, e.Reason);
-    }
+    public void Apply(OrderCancellationRequested e) => Fold(e, e.At, e.Reason, "CancellationRequested");
 
-    public void Apply(OrderCancelled e) => Move(OrderStatus.Cancelled, e.At, e.Reason);
+    public void Apply(OrderCancelled e) => Fold(e, e.At, e.Reason);
 
-    public void Apply(OrderRefundRequested e)
-    {
-        RefundRequested = true;
-        Note("RefundRequested", e.At, $"{e.Amount} {Currency} ({e.Reason})");
-    }
+    public void Apply(OrderRefundRequested e) => Fold(e, e.At, $"{e.Amount} {Currency} ({e.Reason})", "RefundRequested");
 
     public void Apply(OrderRefundIssued e)
     {
         Payment = Payment with { Refunded = (Payment.Refunded ?? 0) + e.Amount };
-        if (OrderStatus.After(e, Status) is { } status)
-            Move(status, e.At, $"{e.Amount} {Currency}");
-        else
-            Note("RefundIssued", e.At, $"{e.Amount} {Currency}");
+        Fold(e, e.At, $"{e.Amount} {Currency}", "RefundIssued");
     }
 
-    public void Apply(OrderRefundFailed e)
-    {
-        // The cancel (or return) did not go through: the order can be cancelled (or received) again to retry the refund.
-        RefundRequested = false;
-        CancellationRequested = false;
-        Note("RefundFailed", e.At, e.Reason);
-    }
+    public void Apply(OrderRefundFailed e) => Fold(e, e.At, e.Reason, "RefundFailed");
 
-    void Move(string status, DateTimeOffset at, string? detail = null)
+    /// <summary>
+    /// Folds the event through the order's decider and adds a timeline entry: the new status when it moved the order,
+    /// else <paramref name="sideNote"/> (events that change no status and name no note add no entry).
+    /// </summary>
+    void Fold(object orderEvent, DateTimeOffset at, string? detail = null, string? sideNote = null)
     {
-        Status = status;
-        Note(status, at, detail);
-    }
-
-    void Note(string what, DateTimeOffset at, string? detail)
-    {
+        var before = Status;
+        var after = Order.After(Timeline.Count == 0 ? Order.Unknown(Id) : State, orderEvent);
+        (Status, CancellationRequested, RefundRequested, ShippedAt, ReturnReceivedAt) =
+            (after.Status, after.CancellationRequested, after.RefundRequested, after.ShippedAt, after.ReturnReceivedAt);
+        var entry = Status != before || Timeline.Count == 0 ? Status : sideNote;
+        if (entry is null)
+            return;
         UpdatedAt = at;
-        Timeline.Add(new TimelineEntry(what, at, detail));
+        Timeline.Add(new TimelineEntry(entry, at, detail));
     }
 }

@@ -14,7 +14,7 @@ namespace Shop.OrderSaga.Orders.PublishingStatus;
 /// <summary>
 /// A Marten event subscription over the order streams that publishes the status changes of each page of events it
 /// reads as one <see cref="OrderStatusesChanged"/> (every event that moves an order to another status, by
-/// <see cref="OrderStatus.After"/>). The message goes into the outbox through the daemon's own unit of work, so it
+/// <see cref="Order.After"/>). The message goes into the outbox through the daemon's own unit of work, so it
 /// commits atomically with the subscription's checkpoint and reaches RabbitMQ through the outbox relay.
 /// <para>
 /// Cost per page, not per change: the statuses follow from the events themselves; the only reads are the customers
@@ -33,17 +33,18 @@ public sealed class OrderStatusRelay(IBus bus, MessagingTables tables, IServiceP
         var customers = await CustomersOf(streams.Select(s => s.Key).ToList(), page.Events, operations, cancellationToken);
         foreach (var stream in streams)
         {
-            string? status = null;
-            var known = false;
+            Order? order = null;
             foreach (var e in stream.OrderBy(e => e.Version))
             {
-                if (!known && e.Version > 1 && OrderStatus.DependsOnCurrent(e.Data))
-                    status = (await operations.Events.AggregateStreamAsync<OrderDetails>(stream.Key, e.Version - 1, token: cancellationToken))?.Status;
-                known = true;
-                if (OrderStatus.After(e.Data, status) is not { } next || !customers.TryGetValue(stream.Key, out var customerId))
-                    continue;
-                changes.Add(new OrderStatusChanged(stream.Key, customerId, next, e.Version, e.Timestamp));
-                status = next;
+                order ??= e.Version > 1 && Order.DependsOnHistory(e.Data)
+                    ? (await operations.Events.AggregateStreamAsync<OrderDetails>(stream.Key, e.Version - 1, token: cancellationToken))?.State
+                    : null;
+                order ??= Order.Unknown(stream.Key);
+                var next = Order.After(order, e.Data);
+                var moved = next.Status != order.Status;
+                order = next;
+                if (moved && customers.TryGetValue(stream.Key, out var customerId))
+                    changes.Add(new OrderStatusChanged(stream.Key, customerId, next.Status, e.Version, e.Timestamp));
             }
         }
 

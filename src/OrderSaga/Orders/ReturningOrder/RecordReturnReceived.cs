@@ -15,7 +15,7 @@ public static class RecordReturnReceivedEndpoint
     /// </summary>
     public static async Task<Results<Accepted, ProblemHttpResult>> Handle(Guid id, ClaimsPrincipal user, IDocumentSession session,
         ISendEndpointProvider send, CancellationToken cancellationToken) =>
-        await OrderRequests.Forward(id, user, session, send, OrderActions.ReturnReceivedRefusal,
+        await OrderRequests.Forward(id, user, session, send, Order.ReturnReceivedRefusal,
             new RecordReturnReceived(id, user.GetUserId()), cancellationToken) is { } problem
             ? problem
             : OrderRequests.Accepted(id);

@@ -28,7 +28,7 @@ public static class RequestReturnEndpoint
             return Problems.Validation("reason", $"reason must be at most {MaxReasonLength} characters.");
 
         var now = DateTimeOffset.UtcNow;
-        return await OrderRequests.Forward(id, user, session, send, order => OrderActions.ReturnRefusal(order, now, options.Value.ReturnWindow),
+        return await OrderRequests.Forward(id, user, session, send, order => Order.ReturnRefusal(order, now, options.Value.ReturnWindow),
             new RequestReturn(id, user.GetUserId(), reason), cancellationToken) is { } problem
             ? problem
             : OrderRequests.Accepted(id);

@@ -23,7 +23,7 @@ public static class ShipOrderEndpoint
         if (tracking is { Length: > MaxTrackingReferenceLength })
             return Problems.Validation("trackingReference", $"trackingReference must be at most {MaxTrackingReferenceLength} characters.");
 
-        return await OrderRequests.Forward(id, user, session, send, OrderActions.ShipRefusal,
+        return await OrderRequests.Forward(id, user, session, send, Order.ShipRefusal,
             new ShipOrder(id, user.GetUserId(), tracking), cancellationToken) is { } problem
             ? problem
             : OrderRequests.Accepted(id);

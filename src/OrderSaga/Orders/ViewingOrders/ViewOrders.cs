@@ -20,15 +20,18 @@ public record OrderResponse(
     bool CanRecordReturnReceived)
 {
     /// <summary>
-    /// The Can* flags: what the endpoints would accept from this caller now (<see cref="OrderActions"/>), so clients need no
-    /// rule of their own. Shipping and receiving returns are admin actions: false for a customer.
+    /// The Can* flags: what the endpoints would accept from this caller now (the order's rules, <see cref="Order"/>), so
+    /// clients need no rule of their own. Shipping and receiving returns are admin actions: false for a customer.
     /// </summary>
-    public static OrderResponse From(OrderDetails o, bool isAdmin, DateTimeOffset now, TimeSpan returnWindow) =>
-        new(o.Id, o.Status, o.FailureReason, o.Lines, o.Total, o.Currency, o.Payment, o.ShippingAddress, o.CreatedAt, o.UpdatedAt, o.Timeline,
-            OrderActions.CanCancel(o), o.ShippedAt, o.TrackingReference, o.ShippedAt + returnWindow,
-            OrderActions.ReturnRefusal(o, now, returnWindow) is null,
-            isAdmin && OrderActions.ShipRefusal(o) is null,
-            isAdmin && OrderActions.ReturnReceivedRefusal(o) is null);
+    public static OrderResponse From(OrderDetails o, bool isAdmin, DateTimeOffset now, TimeSpan returnWindow)
+    {
+        var order = o.State;
+        return new(o.Id, o.Status, o.FailureReason, o.Lines, o.Total, o.Currency, o.Payment, o.ShippingAddress, o.CreatedAt, o.UpdatedAt,
+            o.Timeline, Order.CancelRefusal(order) is null, o.ShippedAt, o.TrackingReference, o.ShippedAt + returnWindow,
+            Order.ReturnRefusal(order, now, returnWindow) is null,
+            isAdmin && Order.ShipRefusal(order) is null,
+            isAdmin && Order.ReturnReceivedRefusal(order) is null);
+    }
 }
 
 public static class ViewOrdersEndpoint

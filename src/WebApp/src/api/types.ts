@@ -160,7 +160,7 @@ export interface Order {
   createdAt?: string;
   updatedAt?: string;
   timeline: TimelineEntry[];
-  /** The order service's answer to "may this order be cancelled now?" (its one rule, OrderActions). */
+  /** The order service's answer to "may this order be cancelled now?" (its one set of rules, the Order decider). */
   canCancel: boolean;
   shippedAt?: string | null;
   trackingReference?: string | null;
