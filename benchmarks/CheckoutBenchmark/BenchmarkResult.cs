@@ -52,12 +52,14 @@ public sealed record IdleResult(double Seconds, double TransactionsPerSecond, do
 /// <param name="BacklogAtEnd">orders placed by the step's end and not terminal at its end</param>
 /// <param name="DrainSeconds">step end to the last of its orders' terminal time; null when the drain bound ran out</param>
 /// <param name="MeasuredSeconds">step start to the closing sample (step, drain, settle): the interval of every cost figure</param>
+/// <param name="MachineBusy">share of all cores busy during the steady window, from /proc/stat: every process and the
+/// kernel's interrupt work, so it shows a saturated machine even where the per-process CPU figures do not add up to it</param>
 public sealed record StepResult(
     double Rate, double WindowSeconds, double OfferedPerSecond, double AcceptedPerSecond, double CompletedPerSecond, StepCounts Counts,
     IReadOnlyDictionary<string, long> Errors, IReadOnlyDictionary<string, long> FailureReasons, Latency CheckoutHttp, Latency CheckoutToTerminal,
     int BacklogAtEnd, bool Drained, double? DrainSeconds, double MeasuredSeconds, PerOrder PerCompletedOrder,
     IReadOnlyDictionary<string, double> CpuSecondsPerOrder, IReadOnlyDictionary<string, long> PeakQueueDepth, StepBudgets Budgets,
-    bool Saturated, bool MeetsTarget);
+    double MachineBusy, bool Saturated, bool MeetsTarget);
 
 /// <param name="Arrivals">arrivals due in the whole step</param>
 /// <param name="NotSent">arrivals with no free customer: the bound on checkouts in flight was hit</param>

@@ -33,13 +33,14 @@ public static class Report
                     s.MeetsTarget ? "meets target" : s.Saturated ? "saturated" : "over target")).ToList()),
             new("Write path — cost per completed order (step start to settled end)", [
                     "offered (target)", "PG transactions", "PG inserts", "PG updates", "PG deletes", "WAL KiB", "messages published", "CPU ms",
-                    "order polls", "PG commit budget", "RabbitMQ budget", "CPU budget",
+                    "order polls", "PG commit budget", "RabbitMQ budget", "CPU budget", "machine busy",
                 ],
                 steps.Select(s => Row(
                     N(s.Rate), N(s.PerCompletedOrder.Transactions), N(s.PerCompletedOrder.Inserts), N(s.PerCompletedOrder.Updates),
                     N(s.PerCompletedOrder.Deletes), N(s.PerCompletedOrder.WalBytes / 1024), N(s.PerCompletedOrder.RabbitPublishes),
                     N(s.PerCompletedOrder.CpuSeconds * 1000), N(s.Counts.Completed > 0 ? s.Counts.OrderPolls / (double)s.Counts.Completed : 0),
-                    Percent(s.Budgets.PostgresCommits), Percent(s.Budgets.RabbitRoundTrips), Percent(s.Budgets.MachineCpu))).ToList()),
+                    Percent(s.Budgets.PostgresCommits), Percent(s.Budgets.RabbitRoundTrips), Percent(s.Budgets.MachineCpu),
+                    Percent(s.MachineBusy))).ToList()),
             new("Write path — CPU ms per completed order, by process", ["offered (target)", .. processes],
                 steps.Select(s => Row([N(s.Rate), .. processes.Select(p => N(s.CpuSecondsPerOrder.GetValueOrDefault(p) * 1000))])).ToList()),
             new("Write path — peak queue depth (management API, sampled every second)", ["offered (target)", "deepest queues"],

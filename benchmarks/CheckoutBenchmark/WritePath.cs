@@ -45,6 +45,8 @@ public sealed class WritePath(ShopHttp http, Workload workload, OrderTracker tra
         var inFlight = new List<Task>(total);
         var start = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        // The machine's load over the steady window (warm-up to step end), read beside the arrivals.
+        var windowCpu = Task.Delay(settings.Warmup, cancellationToken).ContinueWith(_ => MachineCpu.Read(), TaskContinuationOptions.OnlyOnRanToCompletion);
         var reportEvery = TimeSpan.FromMilliseconds(500);
         var nextReport = TimeSpan.Zero;
         for (var i = 0; i < total; i++)
@@ -71,6 +73,7 @@ public sealed class WritePath(ShopHttp http, Workload workload, OrderTracker tra
         if (settings.StepLength - clock.Elapsed is { Ticks: > 0 } rest)
             await Task.Delay(rest, cancellationToken);
         var end = start + settings.StepLength;
+        var machineBusy = MachineCpu.Read().BusyShareSince(await windowCpu);
 
         // Checkouts still in flight finish within the HTTP timeout; then their orders are followed like the others.
         progress(Snapshot("draining", 1, Backlog()));
@@ -90,7 +93,7 @@ public sealed class WritePath(ShopHttp http, Workload workload, OrderTracker tra
         var delta = (await sample(cancellationToken)).Since(before);
         var peakDepths = await peaks.StopAsync();
         var polls = tracker.Polls - pollsBefore;
-        return Summarize(rate, start, end, arrivals, orders, delta, peakDepths, polls, limits);
+        return Summarize(rate, start, end, arrivals, orders, delta, peakDepths, polls, limits, machineBusy);
     }
 
     Progress Snapshot(string phase, double done, int backlog) =>
@@ -157,7 +160,7 @@ public sealed class WritePath(ShopHttp http, Workload workload, OrderTracker tra
     }
 
     StepResult Summarize(double rate, DateTimeOffset start, DateTimeOffset end, List<Arrival> arrivals, List<TrackedOrder> orders,
-        ResourceDelta delta, IReadOnlyDictionary<string, long> peakDepths, long polls, LimitsResult limits)
+        ResourceDelta delta, IReadOnlyDictionary<string, long> peakDepths, long polls, LimitsResult limits, double machineBusy)
     {
         var windowStart = start + settings.Warmup;
         var window = (end - windowStart).TotalSeconds;
@@ -194,7 +197,7 @@ public sealed class WritePath(ShopHttp http, Workload workload, OrderTracker tra
             drained ? Math.Round(Math.Max(0, ((terminal.Count > 0 ? terminal.Max(o => o.TerminalAt!.Value) : end) - end).TotalSeconds), 1) : null,
             Math.Round(delta.Seconds, 1), Round(perOrder),
             delta.CpuSeconds.ToDictionary(c => c.Key, c => Math.Round(c.Value / count, 4)),
-            peakDepths, budgets,
+            peakDepths, budgets, Math.Round(machineBusy, 3),
             Saturated: !drained || completedPerSecond < BenchmarkSettings.Saturation * offeredPerSecond,
             MeetsTarget: drained && counts.NotSent == 0 && counts.Rejected == 0 && counts.Failed == 0
                          && endToEnd.P99Ms is { } p99 && p99 < settings.LatencyTarget.TotalMilliseconds);
