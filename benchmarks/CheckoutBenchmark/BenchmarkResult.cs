@@ -52,8 +52,9 @@ public sealed record IdleResult(double Seconds, double TransactionsPerSecond, do
 /// <param name="BacklogAtEnd">orders placed by the step's end and not terminal at its end</param>
 /// <param name="DrainSeconds">step end to the last of its orders' terminal time; null when the drain bound ran out</param>
 /// <param name="MeasuredSeconds">step start to the closing sample (step, drain, settle): the interval of every cost figure</param>
-/// <param name="MachineBusy">share of all cores busy during the steady window, from /proc/stat: every process and the
-/// kernel's interrupt work, so it shows a saturated machine even where the per-process CPU figures do not add up to it</param>
+/// <param name="MachineBusy">share of all cores busy during the steady window, from /proc/stat (every process and the
+/// kernel's interrupt work): whether the machine was full. The CPU budget under-reads at saturation, since it projects
+/// the average cost onto the orders completed inside the window while the machine also works on the backlog.</param>
 public sealed record StepResult(
     double Rate, double WindowSeconds, double OfferedPerSecond, double AcceptedPerSecond, double CompletedPerSecond, StepCounts Counts,
     IReadOnlyDictionary<string, long> Errors, IReadOnlyDictionary<string, long> FailureReasons, Latency CheckoutHttp, Latency CheckoutToTerminal,
