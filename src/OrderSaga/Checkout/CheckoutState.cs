@@ -37,6 +37,13 @@ public class CheckoutState : SagaStateMachineInstance, IEventSourcedSaga
     /// </summary>
     public Order Order { get; set; } = Order.Unknown(Guid.Empty);
 
+    // Written for orders instances of the version before Order (a rolling update runs both on one queue for a while):
+    // they read these fields and know no Order. Nothing here reads them. Remove one release after.
+    public bool CancellationRequested => Order.CancellationRequested;
+    public DateTimeOffset? ShippedAt => Order.ShippedAt;
+    public DateTimeOffset? ReturnReceivedAt => Order.ReturnReceivedAt;
+    public decimal CapturedAmount => Order.Captured;
+
     /// <summary>A document written before the saga kept its <see cref="Order"/> (an upgrade) has none; every saga
     /// recorded its OrderPlaced, so the order stream gives it back.</summary>
     [JsonIgnore]

@@ -79,8 +79,8 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
     {
         InstanceState(x => x.CurrentState);
         // What a person asks of the order is decided by the order (Order.Decide); the saga sends what the decision calls for.
-        Func<Order, Contract.CancelOrder, OrderDecision> cancel = (order, command) => Order.Decide(order, command, Now);
-        Func<Order, Contract.RecordReturnReceived, OrderDecision> receive = (order, command) => Order.Decide(order, command, Now);
+        Func<Order, Contract.CancelOrder, DateTimeOffset, OrderDecision> cancel = Order.Decide;
+        Func<Order, Contract.RecordReturnReceived, DateTimeOffset, OrderDecision> receive = Order.Decide;
 
         Event(() => CheckoutRequested, e => e.CorrelateById(m => m.Message.OrderId));
         ByOrderId(() => StockReserved, m => m.OrderId);
@@ -190,14 +190,14 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
             Decided(CancelRequested, cancel)
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
                 .TransitionTo(Refunding),
-            Decided(ShipRequested, (order, command) => Order.Decide(order, command, Now))
+            Decided(ShipRequested, (order, command, now) => Order.Decide(order, command, now))
                 .Publish(context => new Contract.OrderShipped(context.Saga.CorrelationId, context.Saga.Summary, context.Message.TrackingReference,
                     context.Saga.Order.ShippedAt!.Value))
                 .TransitionTo(Shipped));
 
         // Shipped: a cancel is refused (ignored here); a return is accepted within the window.
         During(Shipped,
-            Decided(ReturnAsked, (order, command) => Order.Decide(order, command, Now, options.Value.ReturnWindow))
+            Decided(ReturnAsked, (order, command, now) => Order.Decide(order, command, now, options.Value.ReturnWindow))
                 .Publish(context => new Contract.OrderReturnRequested(context.Saga.CorrelationId, context.Saga.Summary, context.Message.Reason, Now))
                 .TransitionTo(ReturnRequested));
 
@@ -288,9 +288,19 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
 
     /// <summary>A person's request, taken only when the order accepts it; the decided events are recorded (a refused one
     /// changes nothing, like any straggler).</summary>
-    EventActivityBinder<CheckoutState, T> Decided<T>(Event<T> request, Func<Order, T, OrderDecision> decide) where T : class =>
-        When(request, context => decide(context.Saga.Order, context.Message).Accepted)
-            .Then(context => context.Saga.Record(decide(context.Saga.Order, context.Message)));
+    EventActivityBinder<CheckoutState, T> Decided<T>(Event<T> request, Func<Order, T, DateTimeOffset, OrderDecision> decide) where T : class =>
+        When(request, context => Decide(context, decide).Accepted)
+            .Then(context => context.Saga.Record(Decide(context, decide)));
+
+    /// <summary>
+    /// The guard and the action decide at one moment, read once per consumed message: two clock readings could let a
+    /// return at the window's very end pass the guard and be refused in the action (transition without its event).
+    /// </summary>
+    static OrderDecision Decide<T>(BehaviorContext<CheckoutState, T> context, Func<Order, T, DateTimeOffset, OrderDecision> decide)
+        where T : class =>
+        decide(context.Saga.Order, context.Message, context.GetOrAddPayload(() => new DecisionMoment(Now)).At);
+
+    sealed record DecisionMoment(DateTimeOffset At);
 
     static void Captured(CheckoutState saga, PaymentCaptured m, bool late)
     {

@@ -111,6 +111,18 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
         var order = (await query.LoadAsync<CheckoutState>(orderId))!.Order;
         Assert.Equal((orderId, OrderStatus.Shipped, 42m), (order.Id, order.Status, order.Captured));
         Assert.NotNull(order.ShippedAt);
+
+        // The fields an instance of the version before reads (a rolling update), written from the Order.
+        await using var database = new NpgsqlConnection(_host.ConnectionString);
+        await database.OpenAsync();
+        await using var legacy = new NpgsqlCommand("select data ->> 'CapturedAmount', data ->> 'ShippedAt', data ->> 'CancellationRequested' " +
+            "from orders.mt_doc_checkoutstate where id = @id", database);
+        legacy.Parameters.AddWithValue("id", orderId);
+        await using var reader = await legacy.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(42m, decimal.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(order.ShippedAt, DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("false", reader.GetString(2));
     }
 
     [Fact]

@@ -63,7 +63,10 @@ public partial class OrderDetails
     public void Apply(OrderPaymentCaptured e)
     {
         Payment = Payment with { PaymentId = e.PaymentId, Provider = e.Provider, Captured = e.Amount };
-        Fold(e, e.At, e.Late ? $"{e.Amount} {Currency} captured after the order closed; refunded" : null, "PaymentCapturedLate");
+        if (e.Late)
+            Fold(e, e.At, $"{e.Amount} {Currency} captured after the order closed; refunded", "PaymentCapturedLate");
+        else
+            Fold(e, e.At);
     }
 
     public void Apply(OrderConfirmed e) => Fold(e, e.At);

@@ -36,9 +36,10 @@ public sealed class OrderStatusRelay(IBus bus, MessagingTables tables, IServiceP
             Order? order = null;
             foreach (var e in stream.OrderBy(e => e.Version))
             {
-                order ??= e.Version > 1 && Order.DependsOnHistory(e.Data)
-                    ? (await operations.Events.AggregateStreamAsync<OrderDetails>(stream.Key, e.Version - 1, token: cancellationToken))?.State
-                    : null;
+                // A page that starts mid-stream knows no status until a status event; an event whose outcome depends on
+                // the status before it (a refund) reads the order's history up to it then, not only as the page's first.
+                if (order is not { Status: not "" } && e.Version > 1 && Order.DependsOnHistory(e.Data))
+                    order = (await operations.Events.AggregateStreamAsync<OrderDetails>(stream.Key, e.Version - 1, token: cancellationToken))?.State;
                 order ??= Order.Unknown(stream.Key);
                 var next = Order.After(order, e.Data);
                 var moved = next.Status != order.Status;
