@@ -95,7 +95,6 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
         Assert.Contains("OrderStatusRelay", subscriptions.Out);
         Assert.Contains("outbox-relay", subscriptions.Out);
 
-
         // Online rebuild with the progress bar, then the projection keeps up.
         var rebuild = await Shopctl("projections", "rebuild", "OrderDetails");
         Assert.Contains("Rebuilt OrderDetails in orders", rebuild.Out);
@@ -144,21 +143,20 @@ public sealed class OperatorCliTests(ClusterFixture fixture)
 
     static async Task<JsonElement> WaitForTracking(ShopApi shopper, Guid orderId, int entries)
     {
-        var deadline = DateTime.UtcNow + SagaTimeout;
+        JsonElement tracking = default;
         var last = "";
-        while (DateTime.UtcNow < deadline)
+        var reached = await Poll.Until(async () =>
         {
             using var response = await shopper.Http.GetAsync($"api/notifications/orders/{orderId}");
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            if (response.IsSuccessStatusCode)
-            {
-                var tracking = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-                if (tracking.GetProperty("history").GetArrayLength() >= entries)
-                    return tracking;
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"the order's tracking feed did not reach {entries} entries in {SagaTimeout}; last answer: {last}");
+            var body = await response.Content.ReadAsStringAsync();
+            last = $"{(int)response.StatusCode} {body}";
+            if (!response.IsSuccessStatusCode)
+                return false;
+            tracking = JsonDocument.Parse(body).RootElement.Clone();
+            return tracking.GetProperty("history").GetArrayLength() >= entries;
+        }, SagaTimeout, TimeSpan.FromMilliseconds(200));
+        return reached ? tracking
+            : throw new TimeoutException($"the order's tracking feed did not reach {entries} entries in {SagaTimeout}; last answer: {last}");
     }
 
     [Fact]
