@@ -9,8 +9,13 @@ public record ReserveStock(Guid OrderId, IReadOnlyList<StockLine> Lines);
 
 public record ReleaseStock(Guid OrderId, string Reason);
 
-/// <summary>Turns the order's reservation into sold stock.</summary>
-public record CommitStock(Guid OrderId);
+/// <summary>
+/// Turns the order's reservation into sold stock. The order saga sends it when it confirms the order (the payment is
+/// captured and the reservation held), with <paramref name="ReplyWhenCommitted"/> false: only a commit that fails is
+/// answered (StockCommitFailed), so a normal checkout costs no reply. True (the default, and what a message from before
+/// that change carries) answers StockCommitted too, for an order still waiting in the saga's Confirming state.
+/// </summary>
+public record CommitStock(Guid OrderId, bool ReplyWhenCommitted = true);
 
 /// <summary>
 /// Puts an order's sold units back on hand (the order was refunded before shipping, or its goods came back).

@@ -2,7 +2,7 @@ using Shop.Contracts.Inventory;
 
 namespace Shop.InventoryService.Stock;
 
-/// <summary>Restocked: the order's sold units went back on hand after its refund.</summary>
+/// <summary>Restocked: the order was refunded and its units went back (sold units on hand, units still reserved released).</summary>
 public enum ReservationStatus { Reserved, Refused, Released, Committed, Expired, Restocked }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Marten;
 using MassTransit;
 using Shop.BuildingBlocks.Messaging;
+using Shop.Contracts.Inventory;
 
 namespace Shop.InventoryService.Stock;
 
@@ -27,14 +28,41 @@ public static class ReservationLedger
     public static async Task MoveUnits(IDocumentSession session, Reservation reservation, MovementKind kind, CancellationToken cancellationToken,
         string? reason = null)
     {
-        var items = (await session.LoadManyAsync<StockItem>(cancellationToken, reservation.Lines.Select(l => l.ProductId))).ToDictionary(i => i.Id);
+        var items = await Items(session, reservation, cancellationToken);
+        foreach (var line in reservation.Lines)
+            if (items.TryGetValue(line.ProductId, out var item))
+            {
+                Move(session, reservation, item, line, kind, reason);
+                session.Update(item);
+            }
+    }
+
+    /// <summary>
+    /// Sells an expired reservation's units after all, if every line is still available: the units are reserved again and
+    /// sold (both movements recorded), in the caller's session. False, and nothing changed, when any line falls short.
+    /// </summary>
+    public static async Task<bool> TrySellExpired(IDocumentSession session, Reservation reservation, CancellationToken cancellationToken)
+    {
+        var items = await Items(session, reservation, cancellationToken);
+        if (reservation.Lines.Any(l => !items.TryGetValue(l.ProductId, out var item) || item.Available < l.Quantity))
+            return false;
         foreach (var line in reservation.Lines)
         {
-            if (!items.TryGetValue(line.ProductId, out var item))
-                continue;
-            item.Apply(kind, line.Quantity);
+            var item = items[line.ProductId];
+            Move(session, reservation, item, line, MovementKind.Reserved, "ExpiredBeforeCommit");
+            Move(session, reservation, item, line, MovementKind.Sold, null);
             session.Update(item);
-            session.Insert(StockMovement.For(line.ProductId, kind, line.Quantity, reservation.Id, reason));
         }
+        return true;
+    }
+
+    static async Task<Dictionary<Guid, StockItem>> Items(IDocumentSession session, Reservation reservation, CancellationToken cancellationToken) =>
+        (await session.LoadManyAsync<StockItem>(cancellationToken, reservation.Lines.Select(l => l.ProductId))).ToDictionary(i => i.Id);
+
+    static void Move(IDocumentSession session, Reservation reservation, StockItem item, StockLine line, MovementKind kind,
+        string? reason)
+    {
+        item.Apply(kind, line.Quantity);
+        session.Insert(StockMovement.For(line.ProductId, kind, line.Quantity, reservation.Id, reason));
     }
 }

@@ -12,17 +12,20 @@ using Contract = Shop.Contracts.Orders;
 namespace Shop.OrderSaga.Checkout;
 
 /// <summary>
-/// Checkout of one order: reserve stock -> charge payment -> commit stock (confirmed) -> notify (completed).
+/// Checkout of one order: reserve stock -> charge payment (confirmed; the reservation is committed to a sale) -> notify
+/// (completed). The saga confirms when the payment is captured, with the stock reserved, and tells inventory to commit the
+/// reservation without waiting for an answer: the hold lasts far longer than a payment may (the payment timeout), and a
+/// commit that still comes after it sells the units if they are there, so only a commit that cannot sell answers.
 /// Every path that can go wrong ends in an explained state:
 /// <list type="bullet">
 /// <item>out of stock -> Failed(OutOfStock);</item>
 /// <item>payment declined -> release stock -> Failed(PaymentDeclined);</item>
 /// <item>no payment answer within <see cref="CheckoutOptions.PaymentTimeout"/> -> release stock -> Failed(PaymentTimeout);
 /// a capture that arrives after the order failed or was cancelled is refunded;</item>
-/// <item>stock commit fails (e.g. the reservation expired) -> refund + release -> Failed(StockCommitFailed);</item>
+/// <item>the stock commit fails after confirmation (the reservation expired before the commit arrived and the units
+/// are gone) -> refund -> Failed(StockCommitFailed);</item>
 /// <item>the reservation expires while the payment is pending -> Failed(ReservationExpired) (late capture refunded);</item>
-/// <item>cancel before payment -> release -> Cancelled; cancel while the commit is in flight -> the commit's outcome
-/// decides (failed commit: refund + release -> Cancelled; committed: refund -> Refunded);</item>
+/// <item>cancel before payment -> release -> Cancelled;</item>
 /// <item>cancel after confirmation, until the order ships -> refund -> restock (the commit's compensation) -> Refunded;</item>
 /// <item>shipped (an admin says the goods left) -> no cancel any more; a return requested within
 /// <see cref="CheckoutOptions.ReturnWindow"/> -> ReturnRequested -> goods received (an admin) -> refund -> restock ->
@@ -133,8 +136,10 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
             When(PaymentCaptured)
                 .Unschedule(PaymentTimeout)
                 .Then(context => Captured(context.Saga, context.Message, late: false))
-                .Send(Inventory, context => new CommitStock(context.Saga.CorrelationId))
-                .TransitionTo(Confirming),
+                .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
+                .Publish(context => new Contract.OrderConfirmed(context.Saga.CorrelationId, context.Saga.Summary, Now))
+                .Send(Inventory, context => new CommitStock(context.Saga.CorrelationId, ReplyWhenCommitted: false))
+                .TransitionTo(Confirmed),
             When(PaymentFailed)
                 .Unschedule(PaymentTimeout)
                 .Then(context => Fail(context.Saga, FailureReasons.PaymentDeclined, context.Message.Reason))
@@ -159,6 +164,8 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .Publish(context => OrderCancelled(context.Saga, context.Message.Reason))
                 .TransitionTo(Cancelled));
 
+        // Orders captured before the saga confirmed at capture time sent a CommitStock that answers either way; they wait
+        // here for that answer (an upgrade with such orders in flight completes them). Nothing enters Confirming any more.
         During(Confirming,
             When(StockCommitted, context => !context.Saga.Order.CancellationRequested)
                 .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
@@ -187,6 +194,14 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
             Decided(CancelRequested, cancel));
 
         During(Confirmed, Completed,
+            // The reservation expired before its commit arrived and its units were sold to someone else meanwhile: the
+            // order cannot be delivered, so its money goes back (nothing is held any more to release).
+            When(StockCommitFailed)
+                .Then(context => Fail(context.Saga, FailureReasons.StockCommitFailed, context.Message.Reason))
+                .Then(context => RequestRefund(context.Saga, context.Saga.Order.Captured, RefundReasons.StockCommitFailed))
+                .Send(Payments, context => Refund(context.Saga, RefundReasons.StockCommitFailed))
+                .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
+                .TransitionTo(Failed),
             Decided(CancelRequested, cancel)
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
                 .TransitionTo(Refunding),
@@ -213,8 +228,9 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.Returned))
                 .TransitionTo(Refunding));
 
-        // Every way into Refunding comes after the stock was committed and before (or after the return of) the shipment,
-        // so the refund is followed by the commit's compensation: the sold units go back on hand.
+        // Every way into Refunding comes after the order was confirmed (its stock committed, or the commit on its way) and
+        // before (or after the return of) the shipment, so the refund is followed by the commit's compensation: the units go
+        // back (RestockOrder also closes a reservation whose commit has not arrived yet, so that commit sells nothing).
         During(Refunding,
             When(PaymentRefunded)
                 .Then(context => RefundIssued(context.Saga, context.Message))

@@ -53,9 +53,9 @@ public sealed record Order(
     public static bool DependsOnHistory(object orderEvent) => orderEvent is OrderRefundIssued;
 
     /// <summary>
-    /// Cancel freely until the order ships. Before payment it is cancelled at once (the saga releases the stock); while
-    /// the stock commit is in flight the request waits for the commit's outcome; after confirmation the money goes back
-    /// (and then the units).
+    /// Cancel freely until the order ships. Before payment it is cancelled at once (the saga releases the stock); after
+    /// confirmation the money goes back (and then the units). PaymentCaptured without Confirmed is an order captured
+    /// before the saga confirmed at capture time, whose stock commit is in flight: the request waits for the commit's outcome.
     /// </summary>
     public static OrderDecision Decide(Order order, CancelOrder command, DateTimeOffset now)
     {

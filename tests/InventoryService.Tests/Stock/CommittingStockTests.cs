@@ -1,4 +1,5 @@
 using Shop.Contracts.Inventory;
+using Shop.Testing;
 using Xunit;
 
 namespace Shop.InventoryService.Tests.Stock;
@@ -29,6 +30,28 @@ public sealed class CommittingStockTests(TwoInstances inventory)
         await inventory.Send(new ReleaseStock(order, "Late"));
         await inventory.Events.WaitFor<StockReleased>(e => e.OrderId == order);
         Assert.Equal(7, (await inventory.GetStock(product.Id)).OnHand);
+    }
+
+    /// <summary>What the order saga sends: the order is confirmed already, so only a failure is answered.</summary>
+    [Fact]
+    public async Task A_commit_that_asks_no_answer_sells_the_units_silently()
+    {
+        var product = await inventory.CreateProduct(stock: 10);
+        var order = Guid.NewGuid();
+        await inventory.Send(new ReserveStock(order, [new StockLine(product.Id, 4)]));
+        await inventory.Events.WaitFor<StockReserved>(e => e.OrderId == order);
+
+        await inventory.Send(new CommitStock(order, ReplyWhenCommitted: false));
+        Assert.True(await Poll.Until(async () => (await inventory.GetStock(product.Id)).Sold == 4, TimeSpan.FromSeconds(30)),
+            "the reservation was not committed");
+        var stock = await inventory.GetStock(product.Id);
+        Assert.Equal((6, 0, 6), (stock.OnHand, stock.Reserved, stock.Available));
+
+        // Had the first commit answered, its answer would have come before this one's: only one arrives.
+        await inventory.Send(new CommitStock(order));
+        await inventory.Events.WaitFor<StockCommitted>(e => e.OrderId == order);
+        Assert.Single(inventory.Events.Of<StockCommitted>(e => e.OrderId == order));
+        Assert.Equal(4, (await inventory.GetStock(product.Id)).Sold);
     }
 
     [Fact]

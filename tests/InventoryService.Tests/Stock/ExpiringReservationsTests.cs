@@ -7,7 +7,7 @@ namespace Shop.InventoryService.Tests.Stock;
 public sealed class ExpiringReservationsTests(ShortReservationHold inventory)
 {
     [Fact]
-    public async Task An_expired_reservation_gives_its_units_back_and_can_no_longer_be_committed()
+    public async Task An_expired_reservation_gives_its_units_back_and_a_late_commit_sells_them_only_if_they_are_still_there()
     {
         var product = await inventory.CreateProduct(stock: 5);
         var order = Guid.NewGuid();
@@ -23,12 +23,37 @@ public sealed class ExpiringReservationsTests(ShortReservationHold inventory)
         var movement = Assert.Single(stock.RecentMovements, m => m.Kind == "Expired");
         Assert.Equal((order, 2), (movement.OrderId, movement.Quantity));
 
-        await inventory.Send(new CommitStock(order));
-        var failed = await inventory.Events.WaitFor<StockCommitFailed>(e => e.OrderId == order);
-        Assert.Equal("ReservationExpired", failed.Reason);
-        Assert.Equal(0, (await inventory.GetStock(product.Id)).Sold);
+        // Meanwhile another order bought all but one of the units: the late commit cannot sell two.
+        var rival = Guid.NewGuid();
+        await inventory.Send(new ReserveStock(rival, [new StockLine(product.Id, 4)]));
+        await inventory.Events.WaitFor<StockReserved>(e => e.OrderId == rival);
+        await inventory.Send(new CommitStock(rival));
+        await inventory.Events.WaitFor<StockCommitted>(e => e.OrderId == rival);
+        await inventory.Send(new CommitStock(order, ReplyWhenCommitted: false));
+        Assert.Equal("ReservationExpired", (await inventory.Events.WaitFor<StockCommitFailed>(e => e.OrderId == order)).Reason);
+        var refused = await inventory.GetStock(product.Id);
+        Assert.Equal((1, 0, 1, 4), (refused.OnHand, refused.Reserved, refused.Available, refused.Sold));
 
-        // A compensating release after the expiry changes nothing either.
+        // Once the units are back (the rival was refunded), a commit (a redelivery, or the saga's after an outage) sells
+        // them after all.
+        await inventory.Send(new RestockOrder(rival, "CancelledAfterConfirmation"));
+        await inventory.Events.WaitFor<StockRestocked>(e => e.OrderId == rival);
+        await inventory.Send(new CommitStock(order));
+        await inventory.Events.WaitFor<StockCommitted>(e => e.OrderId == order);
+        var sold = await inventory.GetStock(product.Id);
+        Assert.Equal((3, 0, 3, 2), (sold.OnHand, sold.Reserved, sold.Available, sold.Sold));
+        Assert.Equal(["Reserved", "Expired", "Reserved", "Sold"],
+            sold.RecentMovements.Where(m => m.OrderId == order).OrderBy(m => m.At).Select(m => m.Kind));
+    }
+
+    [Fact]
+    public async Task A_release_after_the_expiry_changes_nothing()
+    {
+        var product = await inventory.CreateProduct(stock: 5);
+        var order = Guid.NewGuid();
+        await inventory.Send(new ReserveStock(order, [new StockLine(product.Id, 2)]));
+        await inventory.Events.WaitFor<StockReservationExpired>(e => e.OrderId == order);
+
         await inventory.Send(new ReleaseStock(order, "PaymentTimeout"));
         await inventory.Events.WaitFor<StockReleased>(e => e.OrderId == order);
         var after = await inventory.GetStock(product.Id);

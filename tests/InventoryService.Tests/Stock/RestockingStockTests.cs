@@ -40,21 +40,50 @@ public sealed class RestockingStockTests(TwoInstances inventory)
     }
 
     [Fact]
-    public async Task Only_sold_units_can_be_restocked()
+    public async Task Restocking_an_order_that_holds_nothing_fails()
     {
-        var product = await inventory.CreateProduct(stock: 5);
         var unknown = Guid.NewGuid();
         await inventory.Send(new RestockOrder(unknown, "Returned"));
         Assert.Equal("NoReservation", (await inventory.Events.WaitFor<StockRestockFailed>(e => e.OrderId == unknown)).Reason);
 
-        var held = Guid.NewGuid();
-        await inventory.Send(new ReserveStock(held, [new StockLine(product.Id, 2)]));
-        await inventory.Events.WaitFor<StockReserved>(e => e.OrderId == held);
-        await inventory.Send(new RestockOrder(held, "Returned"));
-        Assert.Equal("ReservationReserved", (await inventory.Events.WaitFor<StockRestockFailed>(e => e.OrderId == held)).Reason);
+        var product = await inventory.CreateProduct(stock: 5);
+        var released = Guid.NewGuid();
+        await inventory.Send(new ReserveStock(released, [new StockLine(product.Id, 2)]));
+        await inventory.Events.WaitFor<StockReserved>(e => e.OrderId == released);
+        await inventory.Send(new ReleaseStock(released, "PaymentDeclined"));
+        await inventory.Events.WaitFor<StockReleased>(e => e.OrderId == released);
+        await inventory.Send(new RestockOrder(released, "Returned"));
+        Assert.Equal("ReservationReleased", (await inventory.Events.WaitFor<StockRestockFailed>(e => e.OrderId == released)).Reason);
 
         var stock = await inventory.GetStock(product.Id);
-        Assert.Equal((5, 2, 3, 0), (stock.OnHand, stock.Reserved, stock.Available, stock.Sold));
+        Assert.Equal((5, 0, 5, 0), (stock.OnHand, stock.Reserved, stock.Available, stock.Sold));
         Assert.DoesNotContain(stock.RecentMovements, m => m.Kind == "Restocked");
+    }
+
+    /// <summary>
+    /// The saga confirms an order without waiting for its commit, so a cancel's refund can overtake the commit (inventory
+    /// was down, say): the restock then gives back the units still reserved and closes the reservation, and the commit
+    /// that arrives afterwards sells nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_restock_that_overtakes_the_commit_releases_the_held_units_and_the_late_commit_sells_nothing()
+    {
+        var product = await inventory.CreateProduct(stock: 5);
+        var order = Guid.NewGuid();
+        await inventory.Send(new ReserveStock(order, [new StockLine(product.Id, 2)]));
+        await inventory.Events.WaitFor<StockReserved>(e => e.OrderId == order);
+
+        await inventory.Send(new RestockOrder(order, "CancelledAfterConfirmation"));
+        await inventory.Events.WaitFor<StockRestocked>(e => e.OrderId == order);
+        var restocked = await inventory.GetStock(product.Id);
+        Assert.Equal((5, 0, 5, 0), (restocked.OnHand, restocked.Reserved, restocked.Available, restocked.Sold));
+        var release = Assert.Single(restocked.RecentMovements, m => m.OrderId == order && m.Kind == "Released");
+        Assert.Equal(2, release.Quantity);
+
+        await inventory.Send(new CommitStock(order, ReplyWhenCommitted: false));
+        Assert.Equal("ReservationRestocked", (await inventory.Events.WaitFor<StockCommitFailed>(e => e.OrderId == order)).Reason);
+        var after = await inventory.GetStock(product.Id);
+        Assert.Equal((5, 0, 0), (after.OnHand, after.Reserved, after.Sold));
+        Assert.DoesNotContain(after.RecentMovements, m => m.OrderId == order && m.Kind == "Sold");
     }
 }

@@ -81,7 +81,6 @@ public sealed class CheckoutScenario : IAsyncDisposable
     public Task InventoryReservesStock() => Deliver(new StockReserved(OrderId, DateTimeOffset.UtcNow.AddMinutes(15)));
     public Task InventoryIsOutOfStock() => Deliver(new StockReservationFailed(OrderId, "OutOfStock", [NewId.NextGuid()]));
     public Task InventoryExpiresTheReservation() => Deliver(new StockReservationExpired(OrderId, DateTimeOffset.UtcNow));
-    public Task InventoryCommitsStock() => Deliver(new StockCommitted(OrderId));
     public Task InventoryFailsToCommit(string reason = "ReservationExpired") => Deliver(new StockCommitFailed(OrderId, reason));
     public Task PaymentIsCaptured(string paymentId = "pi_1") => Deliver(new PaymentCaptured(OrderId, paymentId, "simulated", Total, "EUR"));
     public Task PaymentIsDeclined() => Deliver(new PaymentFailed(OrderId, "Your card was declined.", "generic_decline"));
@@ -96,13 +95,12 @@ public sealed class CheckoutScenario : IAsyncDisposable
     public Task AdminReceivesTheReturn() => Deliver(new RecordReturnReceived(OrderId, NewId.NextGuid()));
     public Task InventoryRestocks() => Deliver(new StockRestocked(OrderId, DateTimeOffset.UtcNow));
 
-    /// <summary>Checkout, reservation, capture, commit and the confirmation email: the order is Completed.</summary>
+    /// <summary>Checkout, reservation, capture (confirmed) and the confirmation email: the order is Completed.</summary>
     public async Task OrderIsCompleted()
     {
         await CustomerChecksOut();
         await InventoryReservesStock();
         await PaymentIsCaptured();
-        await InventoryCommitsStock();
         await CustomerIsNotified();
         await ShouldBeIn(s => s.Completed);
     }

@@ -44,13 +44,13 @@ public sealed class OperationsEndpointTests(OrderSagaHostFixture fixture) : ICla
         await _host.Bus.Publish(new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15)), c => StampUser(c, customer, "ada@shop.test"));
         await WaitForSaga(orderId, nameof(CheckoutStateMachine.AwaitingPayment));
         await _host.Bus.Publish(new PaymentCaptured(orderId, "pi_1", "simulated", 42m, "EUR"), c => StampUser(c, customer, "ada@shop.test"));
-        await WaitForSaga(orderId, nameof(CheckoutStateMachine.Confirming));
+        await WaitForSaga(orderId, nameof(CheckoutStateMachine.Confirmed));
         using var admin = Admin();
 
         var stream = await Get(admin, $"admin/streams/{orderId}");
         var events = stream.GetProperty("events").EnumerateArray().ToList();
-        Assert.Equal(["OrderPlaced", "OrderStockReserved", "OrderPaymentCaptured"], events.Select(e => e.GetProperty("type").GetString()));
-        Assert.Equal([1L, 2L, 3L], events.Select(e => e.GetProperty("version").GetInt64()));
+        Assert.Equal(["OrderPlaced", "OrderStockReserved", "OrderPaymentCaptured", "OrderConfirmed"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal([1L, 2L, 3L, 4L], events.Select(e => e.GetProperty("version").GetInt64()));
         Assert.All(events, e => Assert.True(e.GetProperty("sequence").GetInt64() > 0));
         Assert.All(events, e => Assert.Equal(orderId.ToString(), e.GetProperty("correlationId").GetString()));
         Assert.All(events, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("causationId").GetString())));
@@ -61,7 +61,8 @@ public sealed class OperationsEndpointTests(OrderSagaHostFixture fixture) : ICla
         var second = await State(admin, orderId, "version=2");
         Assert.Equal("StockReserved", second.GetProperty("status").GetString());
         Assert.Null(second.GetProperty("payment").GetProperty("paymentId").GetString());
-        Assert.Equal("PaymentCaptured", (await State(admin, orderId, "")).GetProperty("status").GetString());
+        Assert.Equal("PaymentCaptured", (await State(admin, orderId, "version=3")).GetProperty("status").GetString());
+        Assert.Equal("Confirmed", (await State(admin, orderId, "")).GetProperty("status").GetString());
 
         var secondEventAt = events[1].GetProperty("timestamp").GetDateTimeOffset();
         var atTime = await Get(admin, $"admin/streams/{orderId}/state?at={Uri.EscapeDataString(secondEventAt.ToString("O"))}");
@@ -117,13 +118,13 @@ public sealed class OperationsEndpointTests(OrderSagaHostFixture fixture) : ICla
         var before = new List<Guid>();
         for (var i = 0; i < 6; i++)
             before.Add(await PlaceOrder(Guid.NewGuid(), $"rebuild-{i}@shop.test"));
-        // A few different histories: failed, reserved, reserved + captured.
+        // A few different histories: failed, reserved, reserved + captured (confirmed).
         await _host.Bus.Publish(new StockReservationFailed(before[0], "OutOfStock", []));
         foreach (var order in before.Skip(1).Take(3))
             await _host.Bus.Publish(new StockReserved(order, DateTimeOffset.UtcNow.AddMinutes(15)));
         await WaitForSaga(before[3], nameof(CheckoutStateMachine.AwaitingPayment));
         await _host.Bus.Publish(new PaymentCaptured(before[3], "pi_rebuild", "simulated", 42m, "EUR"));
-        await WaitForSaga(before[3], nameof(CheckoutStateMachine.Confirming));
+        await WaitForSaga(before[3], nameof(CheckoutStateMachine.Confirmed));
         await WaitForSaga(before[0], nameof(CheckoutStateMachine.Failed));
         foreach (var order in before)
             await WaitUntilProjectedAsFolded(order);

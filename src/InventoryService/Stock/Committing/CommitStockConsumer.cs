@@ -4,31 +4,46 @@ using Shop.Contracts.Inventory;
 
 namespace Shop.InventoryService.Stock.Committing;
 
-/// <summary>Turns an order's reservation into sold units when the order is confirmed.</summary>
+/// <summary>
+/// Turns an order's reservation into sold units once the order is confirmed. The saga confirms without waiting for this
+/// (the reservation is held for far longer than a payment may take), so the rare commit that comes after the hold ran out
+/// still sells the units if they are available; only when they are not does the order hear of it (StockCommitFailed),
+/// and the saga refunds it.
+/// </summary>
 public sealed class CommitStockConsumer(IDocumentSession session) : IConsumer<CommitStock>
 {
     public async Task Consume(ConsumeContext<CommitStock> context)
     {
-        var orderId = context.Message.OrderId;
-        var reservation = await session.LoadAsync<Reservation>(orderId, context.CancellationToken);
+        var command = context.Message;
+        var reservation = await session.LoadAsync<Reservation>(command.OrderId, context.CancellationToken);
 
         switch (reservation?.Status)
         {
             case ReservationStatus.Committed:
-                await context.Publish(new StockCommitted(orderId));
+                await Committed(context);
                 return;
             case ReservationStatus.Reserved:
                 await ReservationLedger.MoveUnits(session, reservation, MovementKind.Sold, context.CancellationToken);
-
-                reservation.Status = ReservationStatus.Committed;
-                reservation.ClosedAt = DateTimeOffset.UtcNow;
                 await ReservationLedger.CancelExpiry(context, reservation);
-                session.Update(reservation);
-                await context.Publish(new StockCommitted(orderId));
+                await Close(context, reservation);
+                return;
+            case ReservationStatus.Expired when await ReservationLedger.TrySellExpired(session, reservation, context.CancellationToken):
+                await Close(context, reservation);
                 return;
             default:
-                await context.Publish(new StockCommitFailed(orderId, reservation is null ? "NoReservation" : $"Reservation{reservation.Status}"));
+                await context.Publish(new StockCommitFailed(command.OrderId, reservation is null ? "NoReservation" : $"Reservation{reservation.Status}"));
                 return;
         }
     }
+
+    async Task Close(ConsumeContext<CommitStock> context, Reservation reservation)
+    {
+        reservation.Status = ReservationStatus.Committed;
+        reservation.ClosedAt = DateTimeOffset.UtcNow;
+        session.Update(reservation);
+        await Committed(context);
+    }
+
+    static Task Committed(ConsumeContext<CommitStock> context) =>
+        context.Message.ReplyWhenCommitted ? context.Publish(new StockCommitted(context.Message.OrderId)) : Task.CompletedTask;
 }
