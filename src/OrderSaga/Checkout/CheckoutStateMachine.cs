@@ -173,19 +173,19 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .TransitionTo(Confirmed),
             When(StockCommitted, context => context.Saga.Order.CancellationRequested)
                 .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
-                .Then(context => RequestRefund(context.Saga, context.Saga.Order.Captured, RefundReasons.CancelledAfterConfirmation))
+                .Then(context => RequestRefund(context.Saga, RefundReasons.CancelledAfterConfirmation))
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
                 .TransitionTo(Refunding),
             When(StockCommitFailed, context => !context.Saga.Order.CancellationRequested)
                 .Then(context => Fail(context.Saga, FailureReasons.StockCommitFailed, context.Message.Reason))
-                .Then(context => RequestRefund(context.Saga, context.Saga.Order.Captured, RefundReasons.StockCommitFailed))
+                .Then(context => RequestRefund(context.Saga, RefundReasons.StockCommitFailed))
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.StockCommitFailed))
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, FailureReasons.StockCommitFailed))
                 .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
                 .TransitionTo(Failed),
             When(StockCommitFailed, context => context.Saga.Order.CancellationRequested)
                 .Then(context => Cancel(context.Saga, "CancelledByCustomer"))
-                .Then(context => RequestRefund(context.Saga, context.Saga.Order.Captured, "CancelledByCustomer"))
+                .Then(context => RequestRefund(context.Saga, "CancelledByCustomer"))
                 .Send(Payments, context => Refund(context.Saga, "CancelledByCustomer"))
                 .Send(Inventory, context => new ReleaseStock(context.Saga.CorrelationId, "CancelledByCustomer"))
                 .Publish(context => OrderCancelled(context.Saga, "CancelledByCustomer"))
@@ -198,7 +198,7 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
             // order cannot be delivered, so its money goes back (nothing is held any more to release).
             When(StockCommitFailed)
                 .Then(context => Fail(context.Saga, FailureReasons.StockCommitFailed, context.Message.Reason))
-                .Then(context => RequestRefund(context.Saga, context.Saga.Order.Captured, RefundReasons.StockCommitFailed))
+                .Then(context => RequestRefund(context.Saga, RefundReasons.StockCommitFailed))
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.StockCommitFailed))
                 .Publish(context => OrderFailed(context.Saga, context.Message.Reason))
                 .TransitionTo(Failed),
@@ -249,7 +249,7 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
         During(Failed, Cancelled,
             When(PaymentCaptured, context => context.Saga.PaymentId is null)
                 .Then(context => Captured(context.Saga, context.Message, late: true))
-                .Then(context => RequestRefund(context.Saga, context.Message.Amount, RefundReasons.CaptureAfterOrderClosed))
+                .Then(context => RequestRefund(context.Saga, RefundReasons.CaptureAfterOrderClosed))
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.CaptureAfterOrderClosed)),
             When(PaymentRefunded)
                 .Then(context => RefundIssued(context.Saga, context.Message)),
@@ -332,8 +332,9 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
 
     static void Cancel(CheckoutState saga, string reason) => saga.Record(new Orders.OrderCancelled(saga.CorrelationId, reason, Now));
 
-    static void RequestRefund(CheckoutState saga, decimal amount, string reason) =>
-        saga.Record(new OrderRefundRequested(saga.CorrelationId, amount, reason, Now));
+    /// <summary>A refund is always of what was captured (a late capture too: <see cref="Captured"/> recorded it first).</summary>
+    static void RequestRefund(CheckoutState saga, string reason) =>
+        saga.Record(new OrderRefundRequested(saga.CorrelationId, saga.Order.Captured, reason, Now));
 
     static void RefundIssued(CheckoutState saga, PaymentRefunded m) =>
         saga.Record(new OrderRefundIssued(saga.CorrelationId, m.RefundId, m.Amount, Now));

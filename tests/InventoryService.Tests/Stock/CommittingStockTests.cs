@@ -54,6 +54,27 @@ public sealed class CommittingStockTests(TwoInstances inventory)
         Assert.Equal(4, (await inventory.GetStock(product.Id)).Sold);
     }
 
+    /// <summary>
+    /// A CommitStock sent before the reply flag existed (an order the version before left in the saga's Confirming state)
+    /// has no such field on the wire: it asks for the answer, which that order waits for.
+    /// </summary>
+    [Fact]
+    public async Task A_commit_sent_before_the_reply_flag_existed_is_answered()
+    {
+        var product = await inventory.CreateProduct(stock: 3);
+        var order = Guid.NewGuid();
+        await inventory.Send(new ReserveStock(order, [new StockLine(product.Id, 1)]));
+        await inventory.Events.WaitFor<StockReserved>(e => e.OrderId == order);
+
+        await inventory.Send(new CommitStockAsSentBefore(order));
+        await inventory.Events.WaitFor<StockCommitted>(e => e.OrderId == order);
+        Assert.Equal(1, (await inventory.GetStock(product.Id)).Sold);
+    }
+
+    /// <summary>CommitStock as the contract was before <see cref="CommitStock.ReplyWhenCommitted"/>: the same message type on the wire.</summary>
+    [MassTransit.MessageUrn("Shop.Contracts.Inventory:CommitStock")]
+    public sealed record CommitStockAsSentBefore(Guid OrderId);
+
     [Fact]
     public async Task Committing_without_a_held_reservation_fails()
     {
