@@ -19,6 +19,16 @@ public static class ReservationLedger
         reservation.ExpiryToken = null;
     }
 
+    /// <summary>The reservation is done with (<paramref name="status"/>): closed now and written in the caller's session.</summary>
+    /// <returns>When it was closed.</returns>
+    public static DateTimeOffset Close(IDocumentSession session, Reservation reservation, ReservationStatus status)
+    {
+        reservation.Status = status;
+        reservation.ClosedAt = DateTimeOffset.UtcNow;
+        session.Update(reservation);
+        return reservation.ClosedAt.Value;
+    }
+
     /// <summary>
     /// Makes one movement of <paramref name="kind"/> per line of the reservation (<see cref="StockItem.Apply"/>: a release
     /// or expiry returns reserved units, a sale commits them, a restock puts sold units back on hand) and

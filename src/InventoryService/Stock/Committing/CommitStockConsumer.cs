@@ -25,23 +25,17 @@ public sealed class CommitStockConsumer(IDocumentSession session) : IConsumer<Co
             case ReservationStatus.Reserved:
                 await ReservationLedger.MoveUnits(session, reservation, MovementKind.Sold, context.CancellationToken);
                 await ReservationLedger.CancelExpiry(context, reservation);
-                await Close(context, reservation);
+                ReservationLedger.Close(session, reservation, ReservationStatus.Committed);
+                await Committed(context);
                 return;
             case ReservationStatus.Expired when await ReservationLedger.TrySellExpired(session, reservation, context.CancellationToken):
-                await Close(context, reservation);
+                ReservationLedger.Close(session, reservation, ReservationStatus.Committed);
+                await Committed(context);
                 return;
             default:
                 await context.Publish(new StockCommitFailed(command.OrderId, reservation is null ? "NoReservation" : $"Reservation{reservation.Status}"));
                 return;
         }
-    }
-
-    async Task Close(ConsumeContext<CommitStock> context, Reservation reservation)
-    {
-        reservation.Status = ReservationStatus.Committed;
-        reservation.ClosedAt = DateTimeOffset.UtcNow;
-        session.Update(reservation);
-        await Committed(context);
     }
 
     static Task Committed(ConsumeContext<CommitStock> context) =>

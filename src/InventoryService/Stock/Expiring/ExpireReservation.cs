@@ -21,11 +21,8 @@ public sealed class ExpireReservationConsumer(IDocumentSession session) : IConsu
         if (reservation is not { Status: ReservationStatus.Reserved })
             return;
 
-        var now = DateTimeOffset.UtcNow;
         await ReservationLedger.MoveUnits(session, reservation, MovementKind.Expired, context.CancellationToken);
-        reservation.Status = ReservationStatus.Expired;
-        reservation.ClosedAt = now;
-        session.Update(reservation);
-        await context.Publish(new StockReservationExpired(reservation.Id, now));
+        var expiredAt = ReservationLedger.Close(session, reservation, ReservationStatus.Expired);
+        await context.Publish(new StockReservationExpired(reservation.Id, expiredAt));
     }
 }

@@ -11,19 +11,17 @@ public sealed class ReleaseStockConsumer(IDocumentSession session) : IConsumer<R
     {
         var orderId = context.Message.OrderId;
         var reservation = await session.LoadAsync<Reservation>(orderId, context.CancellationToken);
-        var now = DateTimeOffset.UtcNow;
 
         if (reservation is null)
         {
+            var now = DateTimeOffset.UtcNow;
             session.Insert(new Reservation { Id = orderId, Status = ReservationStatus.Released, CreatedAt = now, ExpiresAt = now, ClosedAt = now });
         }
         else if (reservation.Status == ReservationStatus.Reserved)
         {
             await ReservationLedger.MoveUnits(session, reservation, MovementKind.Released, context.CancellationToken);
-            reservation.Status = ReservationStatus.Released;
-            reservation.ClosedAt = now;
             await ReservationLedger.CancelExpiry(context, reservation);
-            session.Update(reservation);
+            ReservationLedger.Close(session, reservation, ReservationStatus.Released);
         }
 
         await context.Publish(new StockReleased(orderId));

@@ -42,12 +42,6 @@ public sealed class RestockOrderConsumer(IDocumentSession session) : IConsumer<R
         }
     }
 
-    async Task Close(ConsumeContext<RestockOrder> context, Reservation reservation)
-    {
-        var now = DateTimeOffset.UtcNow;
-        reservation.Status = ReservationStatus.Restocked;
-        reservation.ClosedAt = now;
-        session.Update(reservation);
-        await context.Publish(new StockRestocked(reservation.Id, now));
-    }
+    Task Close(ConsumeContext<RestockOrder> context, Reservation reservation) =>
+        context.Publish(new StockRestocked(reservation.Id, ReservationLedger.Close(session, reservation, ReservationStatus.Restocked)));
 }
