@@ -136,8 +136,8 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
             When(PaymentCaptured)
                 .Unschedule(PaymentTimeout)
                 .Then(context => Captured(context.Saga, context.Message, late: false))
-                .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
-                .Publish(context => new Contract.OrderConfirmed(context.Saga.CorrelationId, context.Saga.Summary, Now))
+                .Then(context => Confirm(context.Saga))
+                .Publish(context => OrderConfirmed(context.Saga))
                 .Send(Inventory, context => new CommitStock(context.Saga.CorrelationId, ReplyWhenCommitted: false))
                 .TransitionTo(Confirmed),
             When(PaymentFailed)
@@ -168,11 +168,11 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
         // here for that answer (an upgrade with such orders in flight completes them). Nothing enters Confirming any more.
         During(Confirming,
             When(StockCommitted, context => !context.Saga.Order.CancellationRequested)
-                .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
-                .Publish(context => new Contract.OrderConfirmed(context.Saga.CorrelationId, context.Saga.Summary, Now))
+                .Then(context => Confirm(context.Saga))
+                .Publish(context => OrderConfirmed(context.Saga))
                 .TransitionTo(Confirmed),
             When(StockCommitted, context => context.Saga.Order.CancellationRequested)
-                .Then(context => context.Saga.Record(new Orders.OrderConfirmed(context.Saga.CorrelationId, Now)))
+                .Then(context => Confirm(context.Saga))
                 .Then(context => RequestRefund(context.Saga, RefundReasons.CancelledAfterConfirmation))
                 .Send(Payments, context => Refund(context.Saga, RefundReasons.CancelledAfterConfirmation))
                 .TransitionTo(Refunding),
@@ -330,6 +330,8 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
         saga.Record(new Orders.OrderFailed(saga.CorrelationId, reason, detail, Now));
     }
 
+    static void Confirm(CheckoutState saga) => saga.Record(new Orders.OrderConfirmed(saga.CorrelationId, Now));
+
     static void Cancel(CheckoutState saga, string reason) => saga.Record(new Orders.OrderCancelled(saga.CorrelationId, reason, Now));
 
     /// <summary>A refund is always of what was captured (a late capture too: <see cref="Captured"/> recorded it first).</summary>
@@ -340,6 +342,8 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
         saga.Record(new OrderRefundIssued(saga.CorrelationId, m.RefundId, m.Amount, Now));
 
     static RefundPayment Refund(CheckoutState saga, string reason) => new(saga.CorrelationId, saga.Order.Captured, saga.Currency, reason);
+
+    static Contract.OrderConfirmed OrderConfirmed(CheckoutState saga) => new(saga.CorrelationId, saga.Summary, Now);
 
     static Contract.OrderFailed OrderFailed(CheckoutState saga, string? detail) =>
         new(saga.CorrelationId, saga.Summary, saga.FailureReason!, detail, Now);
