@@ -84,11 +84,7 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
     [Fact]
     public async Task A_saga_document_without_its_order_gets_it_back_from_the_order_stream()
     {
-        var orderId = NewId.NextGuid();
-        await _host.Bus.Publish(Checkout(orderId));
-        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingStock));
-        await _host.Bus.Publish(new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15)));
-        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingPayment));
+        var orderId = await OrderAwaitingPayment();
         await _host.Bus.Publish(new PaymentCaptured(orderId, "pi_test", "simulated", 42m, "EUR"));
         await WaitForState(orderId, nameof(CheckoutStateMachine.Confirmed));
 
@@ -131,11 +127,7 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
     [Fact]
     public async Task An_order_left_waiting_for_its_stock_commit_by_the_version_before_is_confirmed_by_the_answer()
     {
-        var orderId = NewId.NextGuid();
-        await _host.Bus.Publish(Checkout(orderId));
-        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingStock));
-        await _host.Bus.Publish(new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15)));
-        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingPayment));
+        var orderId = await OrderAwaitingPayment();
 
         // What the version before wrote on the capture: the capture recorded, the saga in Confirming.
         await using (var session = Store.LightweightSession())
@@ -295,6 +287,17 @@ public sealed class MartenSagaRepositoryTests(OrderSagaHostFixture fixture) : IC
             }));
 
     public record StaleWriteProbe(Guid OrderId);
+
+    /// <summary>A new order, checked out and its stock reserved: the saga waits for the payment.</summary>
+    async Task<Guid> OrderAwaitingPayment()
+    {
+        var orderId = NewId.NextGuid();
+        await _host.Bus.Publish(Checkout(orderId));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingStock));
+        await _host.Bus.Publish(new StockReserved(orderId, DateTimeOffset.UtcNow.AddMinutes(15)));
+        await WaitForState(orderId, nameof(CheckoutStateMachine.AwaitingPayment));
+        return orderId;
+    }
 
     async Task WaitForState(Guid orderId, string state) =>
         await OrderSagaHost.Eventually(async () =>
