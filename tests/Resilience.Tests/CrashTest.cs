@@ -59,6 +59,8 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
     readonly ConcurrentQueue<string> _outages = new();
     readonly ConcurrentBag<PlacedOrder> _orders = [];
     int _brokerKills;
+    /// <summary>The server outage under way, for a failure message: what was crashed and when.</summary>
+    volatile string? _outageUnderway;
     int _databaseCrashes;
     int _transientFailures;
 
@@ -156,8 +158,13 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
         await shoppers;
         var submittedAt = clock.Elapsed;
 
-        // The chaos goes on until every instance has been killed at least once and both servers crashed.
-        await everyoneHit.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        // The chaos goes on until every instance has been killed at least once and both servers crashed. A server's restart
+        // may retry its boot (./shop gives the broker three boots of up to 4 minutes each), hence the generous bound; a
+        // fault command that failed ends the wait at once, with its own output.
+        var chaosBound = TimeSpan.FromMinutes(15);
+        if (await Task.WhenAny(everyoneHit.Task, monkey, Task.Delay(chaosBound)) == monkey)
+            await monkey;
+        Assert.True(everyoneHit.Task.IsCompleted, $"the chaos was not over {chaosBound} after the last checkout: {ChaosProgress()}\n{ChaosFigures()}");
         await chaos.CancelAsync();
         await monkey;
         foreach (var process in AllInstances())
@@ -249,6 +256,14 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(1, _databaseCrashes);
     }
 
+    /// <summary>How far the chaos got: what a wait for it that ran out reports.</summary>
+    string ChaosProgress()
+    {
+        var spared = AllInstances().Select(i => i.Name).Where(name => !_kills.ContainsKey(name)).ToList();
+        return $"broker kills {_brokerKills} of 1, database crashes {_databaseCrashes} of 1, instances not killed yet: " +
+               $"{(spared.Count == 0 ? "none" : string.Join(", ", spared))}; outage under way: {_outageUnderway ?? "none"}";
+    }
+
     /// <summary>What the chaos did: instances, kills, server outages, retries.</summary>
     string ChaosFigures()
     {
@@ -323,9 +338,11 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
     async Task Outage(string what, string crash, string restart, Random random)
     {
         var down = Stopwatch.StartNew();
+        _outageUnderway = $"{what} at {DateTime.UtcNow:HH:mm:ss} UTC, not back yet";
         await RunCommand(crash);
         await Task.Delay(TimeSpan.FromMilliseconds(random.Next(2000, 6000)), CancellationToken.None);
         await RunCommand(restart);
+        _outageUnderway = null;
         _outages.Enqueue($"{what} once, back after {down.Elapsed.TotalSeconds:0.0}s");
     }
 
