@@ -16,7 +16,7 @@ namespace Shop.Benchmarks.InventorySearch;
 /// times <see cref="ProductCatalog.SearchAsync"/> — the whole of a GET /api/products cache miss short of HTTP and JSON — for typical
 /// catalog requests. Then drops the trigram indexes and times the searches again, to show what they buy.
 /// Options: --products N, --iterations N, --explain (print each query's plan), --keep (do not drop the database).
-/// PostgreSQL: SHOP_BENCH_POSTGRES, else SHOP_TEST_POSTGRES, else the ./shop server on SHOP_PG_PORT (default 55432).
+/// PostgreSQL: SHOP_BENCH_POSTGRES, else SHOP_TEST_POSTGRES, else the ./shop server on SHOP_PG_PORT (default 18432).
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -50,7 +50,7 @@ public static class BenchmarkProgram
 
         var server = Environment.GetEnvironmentVariable("SHOP_BENCH_POSTGRES")
                      ?? Environment.GetEnvironmentVariable("SHOP_TEST_POSTGRES")
-                     ?? $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("SHOP_PG_PORT") ?? "55432"};Username=postgres";
+                     ?? $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("SHOP_PG_PORT") ?? "18432"};Username=postgres";
         var database = $"shop_bench_inventory_{DateTime.UtcNow:yyyyMMddHHmmss}";
         await Admin(server, $"create database \"{database}\"");
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
