@@ -25,13 +25,18 @@ var readSeconds = new Option<double?>("--read-seconds") { Description = "Length 
 var limitSeconds = new Option<double?>("--limit-seconds") { Description = "Length of each machine-limit measurement [full 15, quick 4]" };
 var direct = new Option<string?>("--direct") { Description = "Services' own URLs, e.g. inventory=http://127.0.0.1:8084,cart=...,orders=...: each read is measured there too (./shop passes them)" };
 var connections = new Option<int>("--connections") { Description = "Connections of the read path and the health limit", DefaultValueFactory = _ => 32 };
+var customersPerRate = new Option<double>("--customers-per-rate")
+{
+    Description = "Customers per offered order/s, the bound on checkouts in flight; raise it to offer a step far above what the system sustains [2]",
+    DefaultValueFactory = _ => 2,
+};
 
 var root = new RootCommand("Shop's checkout benchmark: write path in open-loop steps, read path at fixed concurrency, and the machine's " +
                            "limits, all in one run (docs/PERFORMANCE.md). ./shop bench fills in the required options, which say where " +
                            "the system is; give it the others (and --reuse to measure the system already running).")
 {
     gateway, systemState, postgres, rabbitMq, management, postgresBin, results, adminEmail, commit, dirty, quick, rates, stepSeconds,
-    warmupSeconds, drainSeconds, readSeconds, limitSeconds, connections, direct,
+    warmupSeconds, drainSeconds, readSeconds, limitSeconds, connections, customersPerRate, direct,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -94,7 +99,13 @@ root.SetAction(async (parse, cancellationToken) =>
         Connections = parse.GetValue(connections),
         Products = isQuick ? 4 : 20,
         Readers = isQuick ? 4 : 8,
+        CustomersPerRate = parse.GetValue(customersPerRate),
     };
+    if (settings.CustomersPerRate <= 0)
+    {
+        AnsiConsole.MarkupLine("[red]--customers-per-rate must be positive[/]");
+        return 2;
+    }
     if (settings.Warmup >= settings.StepLength)
     {
         AnsiConsole.MarkupLine("[red]--warmup-seconds must be shorter than --step-seconds[/]");
