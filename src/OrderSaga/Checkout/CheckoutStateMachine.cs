@@ -216,6 +216,13 @@ public class CheckoutStateMachine : MassTransitStateMachine<CheckoutState>
                 .Publish(context => new Contract.OrderReturnRequested(context.Saga.CorrelationId, context.Saga.Summary, context.Message.Reason, Now))
                 .TransitionTo(ReturnRequested));
 
+        // A commit that failed once the goods had left (it came after the hold ran out, and the units had been sold again):
+        // the customer has the goods and paid for them, so nothing is undone; the timeline tells an operator that
+        // inventory's counters miss this sale.
+        During(Shipped, ReturnRequested, ReturnReceived,
+            When(StockCommitFailed)
+                .Then(context => context.Saga.Record(new OrderStockCommitFailedAfterShipping(context.Saga.CorrelationId, context.Message.Reason, Now))));
+
         // The goods are back: refund now (restocked once the refund went through).
         During(ReturnRequested,
             Decided(ReturnGoodsReceived, receive)

@@ -33,6 +33,13 @@ public record OrderRestocked(Guid OrderId, DateTimeOffset At);
 
 public record OrderRestockFailed(Guid OrderId, string Reason, DateTimeOffset At);
 
+/// <summary>
+/// The stock commit failed after the goods had shipped: the reservation ran out before the commit arrived and its units
+/// were sold again meanwhile, so inventory never counted this sale and its on-hand figure is too high by this order's
+/// units. The order keeps its goods and its money; an operator corrects the stock.
+/// </summary>
+public record OrderStockCommitFailedAfterShipping(Guid OrderId, string Reason, DateTimeOffset At);
+
 public record OrderFailed(Guid OrderId, string Reason, string? Detail, DateTimeOffset At);
 
 public record OrderCancellationRequested(Guid OrderId, Guid RequestedBy, string Reason, DateTimeOffset At);

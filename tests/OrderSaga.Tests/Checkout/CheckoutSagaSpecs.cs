@@ -415,6 +415,24 @@ public sealed class CheckoutSagaSpecs
     }
 
     [Fact]
+    public async Task A_stock_commit_that_fails_after_shipping_is_recorded_for_an_operator_and_undoes_nothing()
+    {
+        await using var order = await CheckoutScenario.Start();
+        await order.OrderIsCompleted();
+        await order.AdminShips();
+
+        // The commit came after the hold ran out (inventory was down that long), the units had been sold again, and the
+        // goods had already left.
+        await order.InventoryFailsToCommit("ReservationExpired");
+
+        await order.ShouldBeIn(s => s.Shipped);
+        order.ShouldNotHaveSent<RefundPayment>();
+        order.ShouldNotHavePublished<Contract.OrderFailed>();
+        order.ShouldHaveRecorded(typeof(OrderPlaced), typeof(OrderStockReserved), typeof(OrderPaymentCaptured), typeof(OrderConfirmed),
+            typeof(OrderCustomerNotified), typeof(OrderCompleted), typeof(OrderShipped), typeof(OrderStockCommitFailedAfterShipping));
+    }
+
+    [Fact]
     public async Task Goods_received_without_a_return_request_change_nothing()
     {
         await using var order = await CheckoutScenario.Start();

@@ -45,6 +45,9 @@ public sealed class OrderStatusTests
         { "restock refused", [new OrderStockReserved(Id, At), new OrderPaymentCaptured(Id, "pi", "sim", 10m, At), new OrderConfirmed(Id, At),
             new OrderShipped(Id, Guid.NewGuid(), null, At), new OrderReturnRequested(Id, Guid.NewGuid(), "broken", At),
             new OrderReturnReceived(Id, Guid.NewGuid(), At), new OrderRefundIssued(Id, "re", 10m, At), new OrderRestockFailed(Id, "NoReservation", At)] },
+        { "stock commit failed after shipping", [new OrderStockReserved(Id, At), new OrderPaymentCaptured(Id, "pi", "sim", 10m, At),
+            new OrderConfirmed(Id, At), new OrderCompleted(Id, At), new OrderShipped(Id, Guid.NewGuid(), null, At),
+            new OrderStockCommitFailedAfterShipping(Id, "ReservationExpired", At)] },
     };
 
     [Theory]
@@ -92,6 +95,7 @@ public sealed class OrderStatusTests
             case OrderReturnReceived x: view.Apply(x); break;
             case OrderRestocked x: view.Apply(x); break;
             case OrderRestockFailed x: view.Apply(x); break;
+            case OrderStockCommitFailedAfterShipping x: view.Apply(x); break;
             default: throw new ArgumentException($"No Apply for {e.GetType().Name}");
         }
     }

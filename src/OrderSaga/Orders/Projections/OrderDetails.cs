@@ -91,6 +91,8 @@ public partial class OrderDetails
 
     public void Apply(OrderRestockFailed e) => Fold(e, e.At, e.Reason, "RestockFailed");
 
+    public void Apply(OrderStockCommitFailedAfterShipping e) => Fold(e, e.At, e.Reason, "StockCommitFailedAfterShipping");
+
     public void Apply(OrderFailed e)
     {
         FailureReason = e.Reason;

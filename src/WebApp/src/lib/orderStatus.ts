@@ -14,6 +14,7 @@ const labels: Record<string, string> = {
   ReturnReceived: "Return received",
   Restocked: "Items back in stock",
   RestockFailed: "Items could not be restocked",
+  StockCommitFailedAfterShipping: "Shipped items missing from the stock count",
   Failed: "Failed",
   Cancelled: "Cancelled",
   Refunded: "Refunded",
