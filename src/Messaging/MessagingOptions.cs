@@ -23,6 +23,12 @@ public sealed class MessagingOptions
         [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
 
     /// <summary>
+    /// How long a redelivery waits for the database to take its outbox row (a crash and recovery take seconds) before
+    /// the message goes to &lt;queue&gt;_error instead. The message stays unacknowledged meanwhile, so nothing is lost.
+    /// </summary>
+    public TimeSpan DatabaseOutageWait { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How long the relay leaves a freshly committed message to the process that committed it (which sends it right after
     /// its commit). Only when that process died or could not reach the broker does the relay send the row, after this.
     /// Longer than <see cref="SendTimeout"/>, so the relay never races a send that is still in progress.
@@ -69,6 +75,7 @@ public sealed class MessagingOptions
         {
             RetryIntervals = ParseIntervals(section[nameof(RetryIntervals)]) ?? defaults.RetryIntervals,
             RedeliveryIntervals = ParseIntervals(section[nameof(RedeliveryIntervals)]) ?? defaults.RedeliveryIntervals,
+            DatabaseOutageWait = Span(nameof(DatabaseOutageWait), defaults.DatabaseOutageWait),
             DispatchLease = Span(nameof(DispatchLease), defaults.DispatchLease),
             SendTimeout = Span(nameof(SendTimeout), defaults.SendTimeout),
             RelayPollInterval = Span(nameof(RelayPollInterval), defaults.RelayPollInterval),
@@ -96,6 +103,8 @@ public sealed class MessagingOptions
 
     IEnumerable<string> Problems()
     {
+        if (DatabaseOutageWait < TimeSpan.Zero)
+            yield return "DatabaseOutageWait must not be negative";
         if (SendTimeout <= TimeSpan.Zero)
             yield return "SendTimeout must be positive";
         if (DispatchLease <= SendTimeout)

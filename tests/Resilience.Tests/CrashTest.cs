@@ -192,8 +192,9 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
                 if (DateTime.UtcNow >= drainDeadline)
                 {
                     // The figures of the chaos go into the report (and the message) even when the drain fails.
-                    var failure = $"order {order.OrderId} still {current?.Status ?? "invisible"} {drainBound} after the chaos ended: " +
-                                  string.Join(" -> ", current?.Timeline.Select(t => t.Status) ?? []);
+                    // Where its messages wait comes first: CI keeps only the first line of a failure.
+                    var failure = $"order {order.OrderId} still {current?.Status ?? "invisible"} {drainBound} after the chaos ended " +
+                                  $"({await WhereMessagesWait()}): " + string.Join(" -> ", current?.Timeline.Select(t => t.Status) ?? []);
                     var partial = $"crash test FAILED: {failure}\n  {_orders.Count} checkouts in {submittedAt.TotalSeconds:0}s; chaos ended at " +
                                   $"{chaosEndedAt.TotalSeconds:0}s; {final.Count} orders terminal\n{ChaosFigures()}";
                     await WriteReport(partial);
@@ -465,6 +466,22 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
 
     static string Describe(TestVirtualHost.QueueFigures queue) =>
         $"{queue.Name}: {queue.Ready?.ToString() ?? "?"} ready, {queue.Unacknowledged?.ToString() ?? "?"} unacknowledged";
+
+    /// <summary>The queues and outbox rows still holding messages, for a failure's first line.</summary>
+    async Task<string> WhereMessagesWait()
+    {
+        try
+        {
+            var busy = await BusyQueues();
+            var unsent = await UnsentOutboxRows();
+            return $"queues holding messages: {(busy.Count == 0 ? "none" : string.Join("; ", busy))}; " +
+                   $"outbox rows left: {(unsent.Count == 0 ? "none" : string.Join("; ", unsent))}";
+        }
+        catch (Exception exception)
+        {
+            return $"queues and outboxes could not be read: {exception.Message}";
+        }
+    }
 
     async Task<List<string>> BusyQueues() =>
         (await _cluster.VirtualHost.QueuesAsync()).Where(q => q.Ready is not 0 || q.Unacknowledged is not 0).Select(Describe).ToList();

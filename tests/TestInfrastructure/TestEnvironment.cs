@@ -126,13 +126,19 @@ public sealed class TestVirtualHost(string name, Uri amqpUri, Uri? management) :
     /// <summary>amqp://user:pass@host:port/vhost, the form ConnectionStrings:RabbitMq takes.</summary>
     public Uri AmqpUri { get; } = amqpUri;
 
-    /// <summary>Number of messages waiting in a queue of this virtual host (needs the management API).</summary>
+    /// <summary>
+    /// Number of messages waiting in a queue of this virtual host (needs the management API); 0 for a queue that was never
+    /// declared (MassTransit declares an error queue with its first message).
+    /// </summary>
     public async Task<int> MessagesInQueueAsync(string queue)
     {
         if (management is null)
             throw new InvalidOperationException("Queue inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
         using var http = TestEnvironment.ManagementClient(management);
-        var json = await http.GetStringAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        using var response = await http.GetAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return 0;
+        var json = await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync();
         using var document = System.Text.Json.JsonDocument.Parse(json);
         return document.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
     }

@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
+using MassTransit.RetryPolicies;
 using MassTransit.Scheduling;
 using Npgsql;
 
@@ -10,9 +11,19 @@ namespace Shop.Messaging.Outbox;
 /// Writes outbox rows at once, each in its own one-statement transaction, for messages produced outside any unit of
 /// work: above all MassTransit's scheduled redelivery, which reschedules a message after its consumer's transaction
 /// rolled back. A row that is already there (the same redelivery written twice) is left as it is.
+/// <para>
+/// While the database is away (the usual reason a redelivery is needed at all) the write is tried again every second
+/// for up to <see cref="MessagingOptions.DatabaseOutageWait"/>: giving up would move the message to its error queue,
+/// where only an operator finds it, while waiting keeps it unacknowledged and safe on the broker.
+/// </para>
 /// </summary>
-public sealed class DirectOutbox(NpgsqlDataSource database, MessagingTables tables, IServiceProvider services) : OutboxSendContext
+public sealed class DirectOutbox(NpgsqlDataSource database, MessagingTables tables, MessagingOptions options, IServiceProvider services)
+    : OutboxSendContext
 {
+    // Both statements are idempotent, so a write whose outcome was lost with the connection can safely be made again.
+    readonly IRetryPolicy _untilTheDatabaseIsBack = Retry.Filter<NpgsqlException>(DatabaseAway)
+        .Interval((int)Math.Ceiling(options.DatabaseOutageWait.TotalSeconds), TimeSpan.FromSeconds(1));
+
     public IMessageScheduler Scheduler(ISendEndpointProvider broker, IBusTopology topology) =>
         new MessageScheduler(new OutboxScheduleMessageProvider(new OutboxSendEndpointProvider(this, broker), CancelScheduled), topology);
 
@@ -20,19 +31,23 @@ public sealed class DirectOutbox(NpgsqlDataSource database, MessagingTables tabl
     {
         var envelope = OutboxEnvelope.From(context);
         var values = envelope.InsertValues().Append(OutboxEnvelope.Utc(envelope.DueAt ?? DateTime.UtcNow)).ToArray();
-        await using var command = database.CreateCommand(
-            $"insert into {tables.Outbox} ({OutboxEnvelope.InsertColumns}) values ({Parameters(values.Length)}) on conflict (id) do nothing");
-        foreach (var value in values)
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        await command.ExecuteNonQueryAsync(context.CancellationToken);
+        await Execute($"insert into {tables.Outbox} ({OutboxEnvelope.InsertColumns}) values ({Parameters(values.Length)}) on conflict (id) do nothing",
+            values, context.CancellationToken);
     }
 
-    async Task CancelScheduled(Guid tokenId)
+    Task CancelScheduled(Guid tokenId) => Execute($"delete from {tables.Outbox} where id = $1", [tokenId], CancellationToken.None);
+
+    Task Execute(string sql, object?[] values, CancellationToken cancellationToken) => _untilTheDatabaseIsBack.Retry(async () =>
     {
-        await using var command = database.CreateCommand($"delete from {tables.Outbox} where id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = tokenId });
-        await command.ExecuteNonQueryAsync();
-    }
+        await using var command = database.CreateCommand(sql);
+        foreach (var value in values)
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }, cancellationToken);
+
+    /// <summary>The server could not be reached or is shutting down, crashing or starting up (57P01-57P03).</summary>
+    static bool DatabaseAway(NpgsqlException exception) =>
+        exception is PostgresException postgres ? postgres.SqlState.StartsWith("57P0", StringComparison.Ordinal) || postgres.IsTransient : exception.IsTransient;
 
     static string Parameters(int count) => string.Join(", ", Enumerable.Range(1, count).Select(i => $"${i}"));
 
