@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Shop.Messaging;
 
 namespace Shop.BuildingBlocks.Http;
 
@@ -24,7 +25,10 @@ public static class ProblemDetailsSetup
     }
 }
 
-/// <summary>Turns the exceptions a client can cause into their 4xx ProblemDetails; anything else stays a logged 500.</summary>
+/// <summary>
+/// Turns the exceptions a client can cause into their 4xx ProblemDetails, and a database outage into 503; anything else
+/// stays a logged 500.
+/// </summary>
 public sealed class KnownExceptionHandler(IProblemDetailsService problemDetails, ILogger<KnownExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -37,10 +41,14 @@ public sealed class KnownExceptionHandler(IProblemDetailsService problemDetails,
             DocumentAlreadyExistsException => (StatusCodes.Status409Conflict, "The resource already exists."),
             Marten.Exceptions.MartenCommandException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } } =>
                 (StatusCodes.Status409Conflict, "The resource conflicts with an existing one."),
+            // A crash and its recovery take seconds: the client may simply try again, which a 503 with Retry-After says.
+            _ when DatabaseOutage.Is(exception) => (StatusCodes.Status503ServiceUnavailable, "The service's database is unavailable; try again shortly."),
             _ => (0, ""),
         };
         if (status == 0)
             return false;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            httpContext.Response.Headers.RetryAfter = "5";
 
         logger.LogInformation("Request failed with {Status}: {Message}", status, exception.Message);
         httpContext.Response.StatusCode = status;

@@ -21,7 +21,7 @@ public sealed class DirectOutbox(NpgsqlDataSource database, MessagingTables tabl
     : OutboxSendContext
 {
     // Both statements are idempotent, so a write whose outcome was lost with the connection can safely be made again.
-    readonly IRetryPolicy _untilTheDatabaseIsBack = Retry.Filter<NpgsqlException>(DatabaseAway)
+    readonly IRetryPolicy _untilTheDatabaseIsBack = Retry.Filter<NpgsqlException>(DatabaseOutage.Is)
         .Interval((int)Math.Ceiling(options.DatabaseOutageWait.TotalSeconds), TimeSpan.FromSeconds(1));
 
     public IMessageScheduler Scheduler(ISendEndpointProvider broker, IBusTopology topology) =>
@@ -44,10 +44,6 @@ public sealed class DirectOutbox(NpgsqlDataSource database, MessagingTables tabl
             command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }, cancellationToken);
-
-    /// <summary>The server could not be reached or is shutting down, crashing or starting up (57P01-57P03).</summary>
-    static bool DatabaseAway(NpgsqlException exception) =>
-        exception is PostgresException postgres ? postgres.SqlState.StartsWith("57P0", StringComparison.Ordinal) || postgres.IsTransient : exception.IsTransient;
 
     static string Parameters(int count) => string.Join(", ", Enumerable.Range(1, count).Select(i => $"${i}"));
 
