@@ -306,13 +306,16 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1500, 4000)), stop);
                 if (_brokerKills == 0 && submitted() >= Total * 3 / 10)
                 {
-                    await Outage("RabbitMQ SIGKILLed", commands.KillBroker, commands.RestartBroker, random);
+                    await Outage("RabbitMQ SIGKILLed", commands.KillBroker, commands.RestartBroker, TimeSpan.FromMilliseconds(random.Next(2000, 6000)));
                     Interlocked.Increment(ref _brokerKills);
                     continue;
                 }
                 if (_databaseCrashes == 0 && submitted() >= Total * 6 / 10)
                 {
-                    await Outage("PostgreSQL stopped in immediate mode", commands.CrashDatabase, commands.RestartDatabase, random);
+                    // Down for longer than a message's in-place retries (8.85 s in all), so that the messages consumed meanwhile
+                    // take the redelivery that waits for the database, and requests get their 503s.
+                    await Outage("PostgreSQL stopped in immediate mode", commands.CrashDatabase, commands.RestartDatabase,
+                        TimeSpan.FromMilliseconds(random.Next(10_000, 14_000)));
                     Interlocked.Increment(ref _databaseCrashes);
                     continue;
                 }
@@ -335,13 +338,13 @@ public sealed class CrashTest(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    /// <summary>Crashes a server, leaves it down for a few seconds, starts it again; records how long it was away.</summary>
-    async Task Outage(string what, string crash, string restart, Random random)
+    /// <summary>Crashes a server, leaves it down for a while, starts it again; records how long it was away.</summary>
+    async Task Outage(string what, string crash, string restart, TimeSpan downFor)
     {
         var down = Stopwatch.StartNew();
         _outageUnderway = $"{what} at {DateTime.UtcNow:HH:mm:ss} UTC, not back yet";
         await RunCommand(crash);
-        await Task.Delay(TimeSpan.FromMilliseconds(random.Next(2000, 6000)), CancellationToken.None);
+        await Task.Delay(downFor, CancellationToken.None);
         await RunCommand(restart);
         _outageUnderway = null;
         _outages.Enqueue($"{what} once, back after {down.Elapsed.TotalSeconds:0.0}s");
