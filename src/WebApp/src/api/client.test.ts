@@ -46,7 +46,9 @@ function clientWith(session: Session | null, replies: Parameters<typeof fakeGate
   const sessions = new SessionStore(new MemoryStorage());
   if (session) sessions.write(session);
   const gateway = fakeGateway(replies);
-  return { client: new ApiClient({ fetch: gateway.fetch, sessions, now: () => now }), sessions, calls: gateway.calls };
+  const pauses: number[] = [];
+  const pause = async (milliseconds: number) => void pauses.push(milliseconds);
+  return { client: new ApiClient({ fetch: gateway.fetch, sessions, now: () => now, pause }), sessions, calls: gateway.calls, pauses };
 }
 
 const validSession: Session = { accessToken: "access-0", refreshToken: "refresh-0", expiresAt: now + 600_000 };
@@ -140,6 +142,31 @@ describe("ApiClient", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error.message).toBe("The password needs at least 10 characters.");
     expect(error.fieldErrors).toEqual({ password: ["The password needs at least 10 characters."] });
+  });
+
+  it("asks a read once more after a 503's short Retry-After pause (a database restarting behind the service)", async () => {
+    const unavailable = () => json(503, { title: "The service's database is unavailable; try again shortly.", status: 503 }, { "Retry-After": "5" });
+    const { client, calls, pauses } = clientWith(validSession, {
+      "/api/cart": [unavailable, () => json(200, { items: [], total: 0, currency: "EUR" })],
+    });
+    const cart = await client.get<{ total: number }>("/api/cart");
+    expect(cart.total).toBe(0);
+    expect(pauses).toEqual([5000]);
+    expect(calls.map((c) => c.authorization)).toEqual(["Bearer access-0", "Bearer access-0"]);
+  });
+
+  it("does not repeat a write, a second 503, or a read told to wait long", async () => {
+    const unavailable = (seconds: string) => () => json(503, { title: "Unavailable", status: 503 }, { "Retry-After": seconds });
+    const { client, calls, pauses } = clientWith(validSession, {
+      "/api/cart/items": [unavailable("5")],
+      "/api/cart": [unavailable("5"), unavailable("5")],
+      "/api/products": [unavailable("120")],
+    });
+    await expect(client.post("/api/cart/items", { productId: "p", quantity: 1 })).rejects.toMatchObject({ status: 503 });
+    await expect(client.get("/api/cart")).rejects.toMatchObject({ status: 503 });
+    await expect(client.get("/api/products")).rejects.toMatchObject({ status: 503 });
+    expect(calls.map((c) => c.path)).toEqual(["/api/cart/items", "/api/cart", "/api/cart", "/api/products"]);
+    expect(pauses).toEqual([5000]);
   });
 
   it("reports an unreachable server in words", async () => {

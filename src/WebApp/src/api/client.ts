@@ -11,6 +11,8 @@ export interface ApiClientOptions {
   sessions: SessionStore;
   now?: () => number;
   withLock?: LockRunner;
+  /** Waits before a read is asked again (tests pass one that does not really wait). */
+  pause?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface RequestOptions {
@@ -25,6 +27,12 @@ export interface RequestOptions {
 export const RefreshMargin = 30_000;
 
 /**
+ * A read answered 503 with a Retry-After up to this many seconds (a service whose database is restarting says 5) is asked
+ * once more after that pause, so a shopper does not see a brief outage. Writes are not repeated here.
+ */
+export const MaxReadRetryAfterSeconds = 10;
+
+/**
  * Talks JSON to the gateway (same origin). Attaches the access token, renews it silently — ahead of expiry, and once
  * more after a 401 — and turns every failure into an ApiError whose message is a sentence for the user.
  */
@@ -32,12 +40,14 @@ export class ApiClient {
   private readonly fetch: Fetch;
   private readonly now: () => number;
   private readonly withLock: LockRunner;
+  private readonly pause: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
   private refreshing: Promise<Session> | null = null;
 
   constructor(private readonly options: ApiClientOptions) {
     this.fetch = options.fetch;
     this.now = options.now ?? Date.now;
     this.withLock = options.withLock ?? ((_name, fn) => fn());
+    this.pause = options.pause ?? delay;
   }
 
   get sessions(): SessionStore {
@@ -67,6 +77,11 @@ export class ApiClient {
       // The token was refused although it looked valid (revoked, signing key rotated, clock skew): renew once and retry.
       session = await this.refresh(session);
       response = await this.send(method, path, options, session.accessToken);
+    }
+    const retryAfter = retryAfterSeconds(response);
+    if (method === "GET" && response.status === 503 && retryAfter !== undefined && retryAfter <= MaxReadRetryAfterSeconds) {
+      await this.pause(retryAfter * 1000, options.signal);
+      response = await this.send(method, path, options, session?.accessToken);
     }
     return readResponse<T>(response);
   }
@@ -151,11 +166,26 @@ export class ApiClient {
 async function readResponse<T>(response: Response): Promise<T> {
   const text = await response.text().catch(() => "");
   const body = parseJson(text);
-  if (!response.ok) {
-    const retryAfter = Number(response.headers.get("Retry-After"));
-    throw errorFromResponse(response.status, body, Number.isFinite(retryAfter) ? retryAfter : undefined);
-  }
+  if (!response.ok) throw errorFromResponse(response.status, body, retryAfterSeconds(response));
   return body as T;
+}
+
+/** Retry-After in seconds (the form the gateway and services send), or undefined. */
+function retryAfterSeconds(response: Response): number | undefined {
+  const header = response.headers.get("Retry-After");
+  const seconds = header === null || header.trim() === "" ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+function delay(milliseconds: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, milliseconds);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
 }
 
 function parseJson(text: string): unknown {
