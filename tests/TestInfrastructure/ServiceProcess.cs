@@ -17,6 +17,12 @@ public sealed class ServiceProcess(string name, string dllPath, int port, IReadO
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>
+    /// When set, the service also serves HTTP/2 on `{directory}/{port}.sock` for a gateway given the same directory
+    /// (Services:SocketDirectory), as ./shop runs it; its port stays HTTP/1.1.
+    /// </summary>
+    public string? GatewaySocketDirectory { get; init; }
+
     public void Start()
     {
         if (IsRunning)
@@ -31,7 +37,16 @@ public sealed class ServiceProcess(string name, string dllPath, int port, IReadO
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dllPath)!,
         };
-        info.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
+        if (GatewaySocketDirectory is null)
+            info.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
+        else
+        {
+            var socket = Path.Combine(GatewaySocketDirectory, $"{Port}.sock");
+            File.Delete(socket);   // a killed process leaves its socket file behind, and Kestrel will not bind over it
+            info.Environment["Kestrel__Endpoints__Http__Url"] = BaseAddress.ToString().TrimEnd('/');
+            info.Environment["Kestrel__Endpoints__Gateway__Url"] = $"http://unix:{socket}";
+            info.Environment["Kestrel__Endpoints__Gateway__Protocols"] = "Http2";
+        }
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Format"] = "text";
         // As ./shop runs them: no watching of the content root for configuration files the services do not have.

@@ -27,6 +27,7 @@ public class ShopCluster : IAsyncDisposable
     TestDatabase? _database;
     TestVirtualHost? _virtualHost;
     MailDevServer? _mail;
+    DirectoryInfo? _sockets;
 
     public string JwtSigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string AdminEmail { get; } = "admin@shop.test";
@@ -84,6 +85,8 @@ public class ShopCluster : IAsyncDisposable
         LogDirectory = Path.Combine(RepositoryLayout.Root, ".shop", "test-logs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{purpose}");
         _mail = new MailDevServer(LogDirectory);
         await _mail.StartAsync();
+        // Short: a Unix socket's path has at most 107 bytes.
+        _sockets = Directory.CreateTempSubdirectory("shop-sockets-");
 
         var ports = _ports = ServiceProjects.ToDictionary(s => s.Name, s => Enumerable.Range(0, Replicas.GetValueOrDefault(s.Name, 1)).Select(_ => LoopbackPorts.Next()).ToList());
         var started = ServiceProjects.Where(s => OnlyServices is null || OnlyServices.Contains(s.Name)).ToArray();
@@ -97,7 +100,10 @@ public class ShopCluster : IAsyncDisposable
                     foreach (var (service, key) in GatewayRoutedServices)
                         environment[$"Services__{key}"] = string.Join(",", ports[service].Select(port => $"http://127.0.0.1:{port}"));
                 var log = Path.Combine(LogDirectory, ports[name].Count == 1 ? $"{name}.log" : $"{name}-{i + 1}.log");
-                instances.Add(new ServiceProcess(ports[name].Count == 1 ? name : $"{name}-{i + 1}", RepositoryLayout.ServiceDll(project), ports[name][i], environment, log));
+                instances.Add(new ServiceProcess(ports[name].Count == 1 ? name : $"{name}-{i + 1}", RepositoryLayout.ServiceDll(project), ports[name][i], environment, log)
+                {
+                    GatewaySocketDirectory = GatewaySocketDirectoryFor(name),
+                });
             }
             _services[name] = instances;
         }
@@ -133,6 +139,8 @@ public class ShopCluster : IAsyncDisposable
             ["Smtp__Port"] = Mail.SmtpPort.ToString(),
             ["Smtp__Security"] = "None",
             ["Http__PublicUrl"] = $"http://127.0.0.1:{ports["gateway"][0]}",
+            // The gateway reaches the services over HTTP/2 on their Unix sockets, as with ./shop (ServiceProcess.GatewaySocketDirectory).
+            ["Services__SocketDirectory"] = Sockets.FullName,
         };
         // The gateway's per-address and per-user limits are made for a public shop; test suites sign up and poll for many
         // customers from 127.0.0.1 within seconds. Settings (applied below) can set them again, as Gateway.Tests does.
@@ -155,12 +163,20 @@ public class ShopCluster : IAsyncDisposable
         foreach (var (key, value) in settings)
             environment[key.Replace(":", "__")] = value;
         var process = new ServiceProcess($"{service}-extra-{_extra.Count + 1}", RepositoryLayout.ServiceDll(project), LoopbackPorts.Next(), environment,
-            Path.Combine(LogDirectory, $"{service}-extra-{_extra.Count + 1}.log"));
+            Path.Combine(LogDirectory, $"{service}-extra-{_extra.Count + 1}.log")) { GatewaySocketDirectory = GatewaySocketDirectoryFor(service) };
         _extra.Add(process);
         process.Start();
         await process.WaitUntilReadyAsync(StartupTimeout);
         return process;
     }
+
+    DirectoryInfo Sockets => _sockets ?? throw new InvalidOperationException("Not started");
+
+    /// <summary>Where the services' sockets for the gateway are (Services:SocketDirectory).</summary>
+    public string SocketDirectory => Sockets.FullName;
+
+    /// <summary>Every service but the gateway listens on a socket for the gateway.</summary>
+    string? GatewaySocketDirectoryFor(string service) => service == "gateway" ? null : Sockets.FullName;
 
     public async Task RestartAsync(string service, int instance = 0)
     {
@@ -183,6 +199,7 @@ public class ShopCluster : IAsyncDisposable
             await _database.DisposeAsync();
         if (_mail is not null)
             await _mail.DisposeAsync();
+        _sockets?.Delete(recursive: true);
         GC.SuppressFinalize(this);
     }
 

@@ -41,11 +41,12 @@ public static class ServiceRoutes
     {
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
+        var socketDirectory = ServiceSockets.Directory(builder.Configuration);
         foreach (var service in Routes.Select(r => r.Service).Concat(Documents.Select(d => d.Service)).Distinct())
         {
             var address = builder.Configuration[$"Services:{service}"]
                 ?? throw new InvalidOperationException($"Services:{service} (the {service} service's base URL) is not configured.");
-            clusters.Add(ClusterFor(service, address));
+            clusters.Add(ClusterFor(service, address) with { HttpRequest = socketDirectory is null ? null : ServiceSockets.Http2 });
         }
         foreach (var (prefix, service) in Routes)
         {
@@ -92,6 +93,8 @@ public static class ServiceRoutes
                 SharedCache.AddTransforms(context);
             context.AddRequestTransform(ExchangeExternalToken);
         });
+        if (socketDirectory is not null)
+            builder.Services.AddServiceSockets(socketDirectory);   // after YARP's own client factory: the last one registered is used
         // Every failed probe of a starting or stopped instance would be a warning; the health state changes still are.
         builder.Logging.AddFilter("Yarp.ReverseProxy.Health.ActiveHealthCheckMonitor", LogLevel.Error);
         return builder;
