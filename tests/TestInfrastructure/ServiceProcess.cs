@@ -23,6 +23,9 @@ public sealed class ServiceProcess(string name, string dllPath, int port, IReadO
     /// </summary>
     public string? GatewaySocketDirectory { get; init; }
 
+    /// <summary>The socket that the instance at <paramref name="port"/> serves the gateway on (the gateway's naming).</summary>
+    public static string GatewaySocket(string directory, int port) => Path.Combine(directory, $"{port}.sock");
+
     public void Start()
     {
         if (IsRunning)
@@ -41,7 +44,7 @@ public sealed class ServiceProcess(string name, string dllPath, int port, IReadO
             info.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
         else
         {
-            var socket = Path.Combine(GatewaySocketDirectory, $"{Port}.sock");
+            var socket = GatewaySocket(GatewaySocketDirectory, Port);
             File.Delete(socket);   // a killed process leaves its socket file behind, and Kestrel will not bind over it
             info.Environment["Kestrel__Endpoints__Http__Url"] = BaseAddress.ToString().TrimEnd('/');
             info.Environment["Kestrel__Endpoints__Gateway__Url"] = $"http://unix:{socket}";

@@ -24,7 +24,7 @@ public sealed class ServiceSocketTests(GatewayFixture fixture)
         // A stand-in notification service that listens only on the socket: nothing answers on its TCP port, so an answer
         // through the gateway can only have come over the socket. It echoes the protocol and path it was asked with.
         var port = LoopbackPorts.Next();
-        var socket = Path.Combine(_cluster.SocketDirectory, $"{port}.sock");
+        var socket = ServiceProcess.GatewaySocket(_cluster.SocketDirectory, port);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2));
