@@ -62,6 +62,12 @@ public sealed class MessagingOptions
     /// <summary>Messages an endpoint consumes at once (each holds one PostgreSQL connection while it runs).</summary>
     public int ConcurrentMessageLimit { get; set; } = 16;
 
+    /// <summary>
+    /// Messages a service's intake endpoint (new work, e.g. new orders) consumes at once while its gate is open; it
+    /// takes twice as many ahead of time. Small: the intake only has to keep up with arrivals between backlogs.
+    /// </summary>
+    public int IntakeConcurrentMessageLimit { get; set; } = 4;
+
     /// <summary>Reads the section; "RetryIntervals" and "RedeliveryIntervals" are comma-separated lists of time spans, or "none".</summary>
     public static MessagingOptions From(IConfiguration configuration)
     {
@@ -86,6 +92,7 @@ public sealed class MessagingOptions
             RetentionInterval = Span(nameof(RetentionInterval), defaults.RetentionInterval),
             PrefetchCount = Number(nameof(PrefetchCount), defaults.PrefetchCount),
             ConcurrentMessageLimit = Number(nameof(ConcurrentMessageLimit), defaults.ConcurrentMessageLimit),
+            IntakeConcurrentMessageLimit = Number(nameof(IntakeConcurrentMessageLimit), defaults.IntakeConcurrentMessageLimit),
         };
         var problems = options.Problems().ToList();
         if (problems.Count > 0)
@@ -121,5 +128,7 @@ public sealed class MessagingOptions
             yield return "PrefetchCount must be at least ConcurrentMessageLimit";
         if (ConcurrentMessageLimit < 1)
             yield return "ConcurrentMessageLimit must be at least 1";
+        if (IntakeConcurrentMessageLimit < 1)
+            yield return "IntakeConcurrentMessageLimit must be at least 1";
     }
 }

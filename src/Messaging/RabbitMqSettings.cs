@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using RabbitMQ.Client;
 
 namespace Shop.Messaging;
 
@@ -19,4 +20,16 @@ public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHo
             credentials.Length > 0 && credentials[0] != "" ? Uri.UnescapeDataString(credentials[0]) : "guest",
             credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : "guest");
     }
+
+    /// <summary>A plain AMQP connection for what MassTransit does not do (dead letters, topology mends), named for the broker's list.</summary>
+    public Task<IConnection> Connect(string clientName, CancellationToken cancellationToken) =>
+        new ConnectionFactory
+        {
+            HostName = Host,
+            Port = Port,
+            VirtualHost = VirtualHost,
+            UserName = Username,
+            Password = Password,
+            ClientProvidedName = clientName,
+        }.CreateConnectionAsync(cancellationToken);
 }

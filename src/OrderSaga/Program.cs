@@ -1,13 +1,18 @@
+using MassTransit;
 using Shop.BuildingBlocks;
 using Shop.BuildingBlocks.Messaging;
 using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Persistence;
+using Shop.Contracts.Carts;
+using Shop.Messaging.Intake;
 using Shop.OrderSaga;
+using Shop.OrderSaga.Checkout;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddShopDefaults(ServiceNames.Orders);
 builder.AddShopMarten(OrdersModule.Schema, OrdersModule.ConfigureDocuments).AddOrderDaemon();
-builder.AddShopMessaging(ServiceQueues.Orders, OrdersModule.AddSagas);
+builder.AddShopMessaging(ServiceQueues.Orders, OrdersModule.AddSagas,
+    NewWorkIntake.For<CheckoutRequested>(ServiceQueues.OrderCheckouts, (endpoint, context) => endpoint.ConfigureSaga<CheckoutState>(context)));
 builder.AddOrders();
 builder.AddShopOperations(OrdersModule.DescribeOperations);
 

@@ -23,6 +23,7 @@ public record DoWork(Guid WorkId);
 public record WorkDone(Guid WorkId);
 public record ThingCreated(Guid ThingId);
 public record Reminder(Guid ReminderId);
+public record StartWork(Guid WorkId);
 
 public class WorkEffect
 {
@@ -42,14 +43,31 @@ public sealed class DoWorkConsumer(IDocumentSession session) : IConsumer<DoWork>
 {
     public static readonly ConcurrentDictionary<Guid, bool> Broken = new();
     public static readonly ConcurrentDictionary<Guid, int> Attempts = new();
+    /// <summary>Work that waits, taking its place in the endpoint's concurrency, until its task completes.</summary>
+    public static readonly ConcurrentDictionary<Guid, TaskCompletionSource> Held = new();
 
     public async Task Consume(ConsumeContext<DoWork> context)
     {
         Attempts.AddOrUpdate(context.Message.WorkId, 1, (_, count) => count + 1);
+        if (Held.TryGetValue(context.Message.WorkId, out var hold))
+            await hold.Task;
         session.Insert(new WorkEffect { Id = context.Message.WorkId });
         await context.Publish(new WorkDone(context.Message.WorkId));
         if (Broken.ContainsKey(context.Message.WorkId))
             throw new InvalidOperationException($"work {context.Message.WorkId} is broken");
+    }
+}
+
+/// <summary>New work: records when each was consumed.</summary>
+public sealed class StartWorkConsumer(IDocumentSession session) : IConsumer<StartWork>
+{
+    public static readonly ConcurrentDictionary<Guid, DateTime> Started = new();
+
+    public Task Consume(ConsumeContext<StartWork> context)
+    {
+        Started.TryAdd(context.Message.WorkId, DateTime.UtcNow);
+        session.Insert(new WorkEffect { Id = context.Message.WorkId });
+        return Task.CompletedTask;
     }
 }
 
@@ -107,7 +125,7 @@ public sealed class MessagingTestService : IAsyncDisposable
     };
 
     public static async Task<MessagingTestService> Start(TestDatabase database, TestVirtualHost virtualHost,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Intake.NewWorkIntake? intake = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -127,9 +145,16 @@ public sealed class MessagingTestService : IAsyncDisposable
             options.Schema.For<WorkEffect>();
             options.Schema.For<Thing>();
         });
-        builder.AddShopMessaging(Queue, bus => bus.AddConsumer<DoWorkConsumer>());
+        builder.AddShopMessaging(Queue, bus =>
+        {
+            bus.AddConsumer<DoWorkConsumer>();
+            bus.AddConsumer<StartWorkConsumer>();
+        }, intake);
 
         var app = builder.Build();
+        // MassTransit's log context is process-wide and kept once set: the buses here would take a restarted service's
+        // disposed logger factory.
+        LogContext.ConfigureCurrentLogContext(app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
         app.UseShopDefaults();
         // An HTTP handler using the bus outbox: state and message commit together or not at all.
         app.MapPost("/things/{id:guid}", async (Guid id, IDocumentSession session, IPublishEndpoint publish) =>

@@ -177,6 +177,19 @@ public sealed class TestVirtualHost(string name, Uri amqpUri, Uri? management) :
             .ToList();
     }
 
+    /// <summary>The exchanges bound to an exchange of this virtual host (the message types routed to it); empty for none.</summary>
+    public async Task<IReadOnlyList<string>> ExchangesBoundToAsync(string exchange)
+    {
+        if (management is null)
+            throw new InvalidOperationException("Binding inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
+        using var http = TestEnvironment.ManagementClient(management);
+        using var response = await http.GetAsync($"api/exchanges/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(exchange)}/bindings/destination");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return [];
+        using var document = System.Text.Json.JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+        return document.RootElement.EnumerateArray().Select(binding => binding.GetProperty("source").GetString()!).ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (management is null)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shop.BuildingBlocks.Operations;
 using Shop.Messaging;
 using Shop.Messaging.Errors;
+using Shop.Messaging.Intake;
 using Shop.Messaging.Outbox;
 
 namespace Shop.BuildingBlocks.Messaging;
@@ -14,17 +15,19 @@ public static class MessagingSetup
     /// MassTransit over RabbitMQ on the messaging core (Shop.Messaging: one transaction per consumed message with its
     /// inbox record and outgoing messages, scheduling in the outbox, the relay, retries and redelivery). Consumers and
     /// sagas the service registers share one queue named after the service (commands are sent there, events it subscribes
-    /// to are bound to it). Call after AddShopMarten.
+    /// to are bound to it). With an <paramref name="intake"/>, the messages that start new work wait in a second queue
+    /// while the work in progress keeps the first busy (<see cref="NewWorkIntake"/>). Call after AddShopMarten.
     /// </summary>
     public static WebApplicationBuilder AddShopMessaging(this WebApplicationBuilder builder, string serviceName,
-        Action<IBusRegistrationConfigurator> configure)
+        Action<IBusRegistrationConfigurator> configure, NewWorkIntake? intake = null)
     {
         var rabbit = RabbitMqSettings.From(builder.Configuration);
+        var options = MessagingOptions.From(builder.Configuration);
         ContractConventions.UseOrderIdAsCorrelationId();
 
-        builder.Services.AddTransactionalMessaging(MessagingOptions.From(builder.Configuration));
+        builder.Services.AddTransactionalMessaging(options);
         builder.Services.AddSingleton<IMessageContextPropagator, ActingUserPropagator>();
-        builder.Services.AddSingleton(new DeadLetterQueues(rabbit, serviceName));
+        builder.Services.AddSingleton(new DeadLetterQueues(rabbit, intake is null ? [serviceName] : [serviceName, intake.Queue]));
         builder.Services.AddSingleton<DeadOutboxRows>();
 
         builder.Services.AddMassTransit(x =>
@@ -37,7 +40,12 @@ public static class MessagingSetup
 
             configure(x);
 
-            x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseTransactionalMessaging(context));
+            x.AddConfigureEndpointsCallback((context, queue, endpoint) =>
+            {
+                if (queue == serviceName)
+                    intake?.ConfigureMainEndpoint(endpoint, options);
+                endpoint.UseTransactionalMessaging(context);
+            });
 
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -49,6 +57,9 @@ public static class MessagingSetup
                     h.PublisherConfirmation = true;
                 });
                 cfg.ConfigureEndpoints(context);
+                // After ConfigureEndpoints: configuring the consumers on an endpoint of one's own first would take them
+                // out of the main endpoint.
+                intake?.ConfigureIntakeEndpoint(cfg, context, rabbit, serviceName);
             });
         });
         return builder;

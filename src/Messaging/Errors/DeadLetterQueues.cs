@@ -12,22 +12,22 @@ public record DeadLetterQueueSummary(string Queue, uint Messages);
 public record RedriveResult(int Redriven, int Kept, IReadOnlyList<string> Errors);
 
 /// <summary>
-/// A service's dead letters: messages MassTransit moved to `&lt;queue&gt;_error` once retries and scheduled redeliveries
-/// were exhausted. Listing looks without taking (nothing is acknowledged, so everything returns to the queue);
+/// A service's dead letters: messages MassTransit moved to `&lt;queue&gt;_error` (for each of the service's queues) once
+/// retries and scheduled redeliveries were exhausted. Listing looks without taking (nothing is acknowledged, so everything returns to the queue);
 /// re-driving republishes a message to the queue it failed on, waits for the broker's confirm, and only then removes
 /// it from the error queue — a crash in between duplicates it, and the consumer's inbox drops the duplicate.
 /// </summary>
-public sealed class DeadLetterQueues(RabbitMqSettings settings, string serviceQueue)
+public sealed class DeadLetterQueues(RabbitMqSettings settings, IReadOnlyList<string> serviceQueues)
 {
     const int MaxListed = 200;
 
-    public IReadOnlyList<string> ErrorQueues { get; } = [$"{serviceQueue}_error"];
+    public IReadOnlyList<string> ErrorQueues { get; } = [.. serviceQueues.Select(queue => $"{queue}_error")];
 
     public async Task<IReadOnlyList<DeadLetterQueueSummary>> Summaries(CancellationToken cancellationToken)
     {
         await using var connection = await Connect(cancellationToken);
         var summaries = new List<DeadLetterQueueSummary>();
-        foreach (var queue in ErrorQueues.Append($"{serviceQueue}_skipped"))
+        foreach (var queue in ErrorQueues.Concat(serviceQueues.Select(queue => $"{queue}_skipped")))
         {
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             try
@@ -146,14 +146,5 @@ public sealed class DeadLetterQueues(RabbitMqSettings settings, string serviceQu
         }
     }
 
-    Task<IConnection> Connect(CancellationToken cancellationToken) =>
-        new ConnectionFactory
-        {
-            HostName = settings.Host,
-            Port = settings.Port,
-            VirtualHost = settings.VirtualHost,
-            UserName = settings.Username,
-            Password = settings.Password,
-            ClientProvidedName = $"{serviceQueue}-dead-letters",
-        }.CreateConnectionAsync(cancellationToken);
+    Task<IConnection> Connect(CancellationToken cancellationToken) => settings.Connect($"{serviceQueues[0]}-dead-letters", cancellationToken);
 }
