@@ -15,8 +15,9 @@ namespace Shop.Messaging.Intake;
 /// RabbitMQ priorities would do the same inside one queue, but <c>x-max-priority</c> cannot be added to a queue that
 /// exists: every installation would have to drain and re-create its main queue. Moving one binding is an upgrade
 /// without a migration: a fresh main endpoint no longer binds <c>TMessage</c>, and once the intake endpoint is up the
-/// binding an earlier version left on the main exchange is removed (<see cref="RemoveEarlierBinding"/>); a copy that
-/// reached both queues in between is one the consumer sees twice, which its inbox or state ignores.
+/// binding an earlier version left on the main exchange is removed (<see cref="RemoveEarlierBinding"/>). A copy that
+/// reached both queues in between is handled on both endpoints (their inbox keys differ), so the handler must ignore a
+/// second copy by its state, as the checkout saga ignores a second checkout of an order it has.
 /// </para>
 /// </summary>
 public sealed class NewWorkIntake
@@ -77,6 +78,8 @@ public sealed class NewWorkIntake
         string mainQueue)
     {
         var options = context.GetRequiredService<MessagingOptions>();
+        // Fails the start, not every message, when no endpoint of the service took the name of the main queue.
+        _ = Gate;
         bus.ReceiveEndpoint(Queue, endpoint =>
         {
             endpoint.ConfigureConsumeTopology = false;
