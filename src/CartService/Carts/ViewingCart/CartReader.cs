@@ -21,6 +21,9 @@ public sealed class CartReader(ShopDatabase database, IDocumentStore store)
         $"from {database.Table<ActiveCart>()} a join {database.Table<Cart>()} c on c.id = (a.data ->> 'CartId')::uuid where a.id = $1");
     readonly string _byId = Statement(database, $"from {database.Table<Cart>()} c where c.id = $1");
 
+    /// <summary>The statement behind <see cref="CurrentAsync"/> ($1: the customer id), for tests of its plan.</summary>
+    internal string CurrentCartStatement => _byCustomer;
+
     /// <summary>
     /// The products of the cart's lines, as one JSON array (empty when the replica knows none of them). The line ids are
     /// an array so that the products are found through the primary key: `id in (subquery)` was planned as a hash join
