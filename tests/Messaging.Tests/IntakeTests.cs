@@ -1,5 +1,4 @@
 using MassTransit;
-using RabbitMQ.Client;
 using Shop.Messaging.Intake;
 using Shop.Testing;
 using Xunit;

@@ -13,9 +13,10 @@ public record RedriveResult(int Redriven, int Kept, IReadOnlyList<string> Errors
 
 /// <summary>
 /// A service's dead letters: messages MassTransit moved to `&lt;queue&gt;_error` (for each of the service's queues) once
-/// retries and scheduled redeliveries were exhausted. Listing looks without taking (nothing is acknowledged, so everything returns to the queue);
-/// re-driving republishes a message to the queue it failed on, waits for the broker's confirm, and only then removes
-/// it from the error queue — a crash in between duplicates it, and the consumer's inbox drops the duplicate.
+/// retries and scheduled redeliveries were exhausted. Listing looks without taking (nothing is acknowledged, so
+/// everything returns to the queue); re-driving republishes a message to the queue it failed on, waits for the broker's
+/// confirm, and only then removes it from the error queue — a crash in between duplicates it, and the consumer's inbox
+/// drops the duplicate.
 /// </summary>
 public sealed class DeadLetterQueues(RabbitMqSettings settings, IReadOnlyList<string> serviceQueues)
 {

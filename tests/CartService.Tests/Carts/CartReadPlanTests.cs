@@ -44,14 +44,14 @@ public sealed class CartReadPlanTests(CartServiceFixture fixture)
             explain.Parameters.Add(new NpgsqlParameter { Value = customer.UserId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
             using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
 
-            var scanned = Nodes(plan.RootElement[0].GetProperty("Plan"))
+            var nodes = Nodes(plan.RootElement[0].GetProperty("Plan")).ToList();
+            var scanned = nodes
                 .Where(node => node.GetProperty("Node Type").GetString() == "Seq Scan")
                 .Select(node => node.GetProperty("Relation Name").GetString())
                 .ToList();
             Assert.DoesNotContain("mt_doc_catalogproduct", scanned);
             // The plan reads the replica at all (through its key), so the check above looks at the right statement.
-            Assert.Contains(Nodes(plan.RootElement[0].GetProperty("Plan")),
-                node => node.TryGetProperty("Relation Name", out var relation) && relation.GetString() == "mt_doc_catalogproduct");
+            Assert.Contains(nodes, node => node.TryGetProperty("Relation Name", out var relation) && relation.GetString() == "mt_doc_catalogproduct");
 
             var read = await customer.Get();
             Assert.Equal(12m, read.Line(product.Id).UnitPrice);
