@@ -1,7 +1,6 @@
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
-using MassTransit.RetryPolicies;
 using MassTransit.Scheduling;
 using Npgsql;
 
@@ -20,10 +19,6 @@ namespace Shop.Messaging.Outbox;
 public sealed class DirectOutbox(NpgsqlDataSource database, MessagingTables tables, MessagingOptions options, IServiceProvider services)
     : OutboxSendContext
 {
-    // Both statements are idempotent, so a write whose outcome was lost with the connection can safely be made again.
-    readonly IRetryPolicy _untilTheDatabaseIsBack = Retry.Filter<NpgsqlException>(DatabaseOutage.Is)
-        .Interval((int)Math.Ceiling(options.DatabaseOutageWait.TotalSeconds), TimeSpan.FromSeconds(1));
-
     public IMessageScheduler Scheduler(ISendEndpointProvider broker, IBusTopology topology) =>
         new MessageScheduler(new OutboxScheduleMessageProvider(new OutboxSendEndpointProvider(this, broker), CancelScheduled), topology);
 
@@ -37,13 +32,14 @@ public sealed class DirectOutbox(NpgsqlDataSource database, MessagingTables tabl
 
     Task CancelScheduled(Guid tokenId) => Execute($"delete from {tables.Outbox} where id = $1", [tokenId], CancellationToken.None);
 
-    Task Execute(string sql, object?[] values, CancellationToken cancellationToken) => _untilTheDatabaseIsBack.Retry(async () =>
+    // Both statements are idempotent, so a write whose outcome was lost with the connection can safely be made again.
+    Task Execute(string sql, object?[] values, CancellationToken cancellationToken) => DatabaseOutage.WaitOut(async attempt =>
     {
         await using var command = database.CreateCommand(sql);
         foreach (var value in values)
             command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }, cancellationToken);
+        await command.ExecuteNonQueryAsync(attempt);
+    }, options.DatabaseOutageWait, TimeSpan.FromSeconds(1), cancellationToken);
 
     static string Parameters(int count) => string.Join(", ", Enumerable.Range(1, count).Select(i => $"${i}"));
 

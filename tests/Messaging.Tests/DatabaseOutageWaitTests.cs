@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using Shop.Testing;
+using Xunit;
+
+namespace Shop.Messaging.Tests;
+
+/// <summary>
+/// How long a write waits for a database that is away (<see cref="DatabaseOutage.WaitOut"/>, used by the redelivery's
+/// outbox write): as long as the setting says by the clock, whatever each attempt does meanwhile.
+/// </summary>
+public sealed class DatabaseOutageWaitTests
+{
+    static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
+
+    [Fact]
+    public async Task A_database_whose_connect_hangs_is_given_up_at_the_deadline_not_after_each_attempts_connect_timeout()
+    {
+        // A listener that never accepts: the TCP handshake completes in the kernel's backlog and the server never says
+        // a word, as a host behind a firewall that drops packets. Each connect would hang for its 60 s timeout.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        await using var database = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={port};Username=shop;Timeout=60;Pooling=false");
+
+        var clock = Stopwatch.StartNew();
+        var attempts = 0;
+        var giveUp = await Assert.ThrowsAsync<TimeoutException>(() => DatabaseOutage.WaitOut(async token =>
+        {
+            attempts++;
+            await using var command = database.CreateCommand("select 1");
+            await command.ExecuteNonQueryAsync(token);
+        }, TimeSpan.FromSeconds(2), Pause, CancellationToken.None));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20));
+        Assert.Equal(1, attempts);
+        Assert.NotNull(giveUp.InnerException);
+    }
+
+    [Fact]
+    public async Task A_database_that_refuses_connections_is_tried_again_after_each_pause_until_the_deadline()
+    {
+        var port = LoopbackPorts.Next();
+        await using var database = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={port};Username=shop;Pooling=false");
+
+        var clock = Stopwatch.StartNew();
+        var attempts = 0;
+        var giveUp = await Assert.ThrowsAsync<TimeoutException>(() => DatabaseOutage.WaitOut(async token =>
+        {
+            attempts++;
+            await using var command = database.CreateCommand("select 1");
+            await command.ExecuteNonQueryAsync(token);
+        }, TimeSpan.FromSeconds(1), Pause, CancellationToken.None));
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"gave up after {clock.Elapsed}");
+        Assert.True(attempts >= 3, $"{attempts} attempts");
+        Assert.True(DatabaseOutage.Is(giveUp.InnerException), $"the last outage is kept: {giveUp.InnerException}");
+    }
+
+    [Fact]
+    public async Task An_attempt_that_succeeds_once_the_database_is_back_ends_the_wait()
+    {
+        var attempts = 0;
+        await DatabaseOutage.WaitOut(_ =>
+        {
+            attempts++;
+            return attempts < 3
+                ? Task.FromException(new PostgresException("recovering", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow))
+                : Task.CompletedTask;
+        }, TimeSpan.FromSeconds(30), Pause, CancellationToken.None);
+
+        Assert.Equal(3, attempts);
+    }
+
+    [Fact]
+    public async Task An_error_the_statement_caused_is_not_waited_for()
+    {
+        var attempts = 0;
+        await Assert.ThrowsAsync<PostgresException>(() => DatabaseOutage.WaitOut(_ =>
+        {
+            attempts++;
+            return Task.FromException(new PostgresException("duplicate", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation));
+        }, TimeSpan.FromSeconds(30), Pause, CancellationToken.None));
+
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task A_shutdown_cancels_the_wait_as_a_cancellation_not_as_a_timeout()
+    {
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatabaseOutage.WaitOut(
+            _ => Task.FromException(new PostgresException("shutting down", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown)),
+            TimeSpan.FromSeconds(30), Pause, shutdown.Token));
+    }
+
+    [Fact]
+    public async Task No_wait_makes_one_attempt()
+    {
+        var attempts = 0;
+        await Assert.ThrowsAsync<PostgresException>(() => DatabaseOutage.WaitOut(_ =>
+        {
+            attempts++;
+            return Task.FromException(new PostgresException("recovering", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow));
+        }, TimeSpan.Zero, Pause, CancellationToken.None));
+
+        Assert.Equal(1, attempts);
+    }
+}
