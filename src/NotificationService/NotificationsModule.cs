@@ -2,6 +2,7 @@ using Marten;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Shop.BuildingBlocks;
+using Shop.BuildingBlocks.Email;
 using Shop.BuildingBlocks.Operations;
 using Shop.BuildingBlocks.Security;
 using Shop.NotificationService.Notifications;
@@ -45,7 +46,7 @@ public static class NotificationsModule
         var configuration = builder.Configuration;
         var services = builder.Services;
         var delivery = Bind<DeliveryOptions>(configuration, DeliveryOptions.Section, o => o.Problems());
-        var smtp = Bind<SmtpOptions>(configuration, SmtpOptions.Section, o => o.Problems());
+        var smtp = SmtpOptions.From(configuration);
         var email = Bind<EmailOptions>(configuration, EmailOptions.Section, o => o.Problems());
 
         services.AddSingleton(NotificationChannels.From(configuration));
@@ -54,7 +55,10 @@ public static class NotificationsModule
         services.AddSingleton(Options.Create(email));
 
         if (smtp.IsConfigured)
+        {
+            services.AddSingleton<SmtpConnections>();
             services.AddSingleton<INotificationSender, SmtpEmailSender>();
+        }
         else
         {
             var directory = Path.GetFullPath(email.PickupDirectory ?? Path.Combine(builder.Environment.ContentRootPath, "sent-mail"));

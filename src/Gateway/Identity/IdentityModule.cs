@@ -3,6 +3,8 @@ using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Shop.BuildingBlocks.Email;
 using Shop.BuildingBlocks.Http;
 using Shop.BuildingBlocks.Security;
 using Shop.Gateway.Identity.Bootstrapping;
@@ -45,7 +47,13 @@ public static class IdentityModule
         builder.Services.AddHostedService<AttemptCounterCleanup>();
         builder.Services.AddHostedService<AdminBootstrapper>();
         builder.Services.Configure<IdentityMailOptions>(builder.Configuration.GetSection(IdentityMailOptions.Section));
-        builder.Services.Configure<IdentitySmtpOptions>(builder.Configuration.GetSection(IdentitySmtpOptions.Section));
+        // No Smtp:Host: no SMTP connections, and IdentityMailSender writes .eml files.
+        var smtp = SmtpOptions.From(builder.Configuration);
+        if (smtp.IsConfigured)
+        {
+            builder.Services.AddSingleton(Options.Create(smtp));
+            builder.Services.AddSingleton<SmtpConnections>();
+        }
         builder.Services.AddSingleton<IdentityMailSignal>();
         builder.Services.AddSingleton<IdentityMailSender>();
         builder.Services.AddHostedService<IdentityMailer>();

@@ -1,9 +1,7 @@
-using MailKit;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Marten;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Shop.BuildingBlocks.Email;
 using Shop.BuildingBlocks.Hosting;
 
 namespace Shop.Gateway.Identity.Mail;
@@ -43,23 +41,10 @@ public sealed class IdentityMailOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>SMTP settings, the same section (and the same keys) NotificationService reads. No Host: .eml files instead.</summary>
-public sealed class IdentitySmtpOptions
-{
-    public const string Section = "Smtp";
-
-    public string? Host { get; set; }
-    public int Port { get; set; } = 587;
-    public string? Username { get; set; }
-    public string? Password { get; set; }
-    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.StartTls;
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-}
-
 public sealed class IdentityMailSignal : WakeUpSignal;
 
-/// <summary>Sends the gateway's outgoing email: SMTP (MailKit) when Smtp:Host is set, otherwise .eml files in a pickup directory.</summary>
-public sealed class IdentityMailSender(IOptions<IdentitySmtpOptions> smtp, IOptions<IdentityMailOptions> mail, IHostEnvironment environment)
+/// <summary>Sends the gateway's outgoing email: over the shared SMTP connections when Smtp:Host is set, otherwise as .eml files in a pickup directory.</summary>
+public sealed class IdentityMailSender(IOptions<IdentityMailOptions> mail, IHostEnvironment environment, SmtpConnections? smtp = null)
 {
     public async Task SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
@@ -71,27 +56,11 @@ public sealed class IdentityMailSender(IOptions<IdentitySmtpOptions> smtp, IOpti
         message.Headers.Add("X-Shop-Email", email.Kind);
         message.Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody();
 
-        var options = smtp.Value;
-        if (string.IsNullOrWhiteSpace(options.Host))
-        {
-            var directory = mail.Value.PickupDirectory ?? Path.Combine(environment.ContentRootPath, "sent-mail");
-            Directory.CreateDirectory(directory);
-            await message.WriteToAsync(Path.Combine(directory, $"{email.Id:N}.eml"), cancellationToken);
-            return;
-        }
-        using var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
-        await client.ConnectAsync(options.Host, options.Port, options.Security, cancellationToken);
-        if (!string.IsNullOrEmpty(options.Username))
-            await client.AuthenticateAsync(options.Username, options.Password ?? "", cancellationToken);
-        await client.SendAsync(message, cancellationToken);
-        try
-        {
-            await client.DisconnectAsync(true, CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is IOException or ServiceNotConnectedException or ProtocolException)
-        {
-            // Sent; a failing QUIT changes nothing.
-        }
+        if (smtp is not null)
+            await smtp.SendAsync(message, cancellationToken);
+        else
+            await EmailPickup.WriteAsync(message, mail.Value.PickupDirectory ?? Path.Combine(environment.ContentRootPath, "sent-mail"), email.Id.ToString("N"),
+                cancellationToken);
     }
 }
 

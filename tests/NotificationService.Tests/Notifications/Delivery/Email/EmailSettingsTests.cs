@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Shop.BuildingBlocks.Email;
 using Shop.NotificationService.Notifications;
 using Shop.NotificationService.Notifications.Delivery.Email;
 using Xunit;
@@ -15,6 +16,16 @@ public sealed class EmailSettingsTests
         Assert.Contains(new SmtpOptions { Host = "smtp.example.com", Port = 70000 }.Problems(), p => p.Contains("Smtp:Port"));
         Assert.Contains(new SmtpOptions { Host = "smtp.example.com", Username = "shop" }.Problems(), p => p.Contains("Smtp:Username"));
         Assert.False(new SmtpOptions().IsConfigured);
+    }
+
+    [Fact]
+    public void Smtp_settings_that_cannot_work_stop_the_service_at_start_up_naming_the_setting()
+    {
+        var wrong = Settings(new() { ["Smtp:Host"] = "smtp.example.com", ["Smtp:Port"] = "0" });
+        Assert.Contains("Smtp:Port", Assert.Throws<InvalidOperationException>(() => SmtpOptions.From(wrong)).Message);
+        var right = SmtpOptions.From(Settings(new() { ["Smtp:Host"] = "smtp.example.com", ["Smtp:Port"] = "2525" }));
+        Assert.Equal(("smtp.example.com", 2525), (right.Host, right.Port));
+        Assert.False(SmtpOptions.From(Settings([])).IsConfigured);
     }
 
     [Fact]
@@ -35,6 +46,7 @@ public sealed class EmailSettingsTests
     public void An_unknown_channel_is_refused() =>
         Assert.Contains("pigeon", Assert.Throws<InvalidOperationException>(() => NotificationChannels.From(Configuration("email,pigeon"))).Message);
 
-    static IConfiguration Configuration(string? channels) => new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { [NotificationChannels.ConfigurationKey] = channels }).Build();
+    static IConfiguration Configuration(string? channels) => Settings(new() { [NotificationChannels.ConfigurationKey] = channels });
+
+    static IConfiguration Settings(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 }
