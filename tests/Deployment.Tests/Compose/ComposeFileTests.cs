@@ -104,10 +104,18 @@ public sealed partial class ComposeFileTests
         Assert.Equal("mqSentinel2", Environment(services["rabbitmq"])["RABBITMQ_DEFAULT_PASS"]);
         Assert.Equal("shop", Environment(services["rabbitmq"])["RABBITMQ_DEFAULT_VHOST"]);
 
-        // SMTP settings for NotificationService's email channel, pointing at the MailDev sink.
+        // Both senders (the gateway's account email, NotificationService's order email) reach the MailDev sink, which
+        // offers no TLS: with the default StartTls every email would fail. Their sender addresses under the keys they read.
         var notifications = Environment(services["notifications"]);
-        Assert.Equal("maildev", notifications["Smtp__Host"]);
-        Assert.Equal(Environment(services["maildev"])["MAILDEV_SMTP_PORT"], notifications["Smtp__Port"]);
+        foreach (var sender in new[] { gateway, notifications })
+        {
+            Assert.Equal("maildev", sender["Smtp__Host"]);
+            Assert.Equal(Environment(services["maildev"])["MAILDEV_SMTP_PORT"], sender["Smtp__Port"]);
+            Assert.Equal("None", sender["Smtp__Security"]);
+            Assert.DoesNotContain("Smtp__From", sender.Keys);
+        }
+        Assert.Equal("shop@shop.local", gateway["Identity__Email__From"]);
+        Assert.Equal("shop@shop.local", notifications["Notifications__Email__From"]);
     }
 
     static async Task<IEnumerable<KeyValuePair<string, Dictionary<string, object>>>> RenderedServices(Dictionary<string, string>? secrets = null)

@@ -119,6 +119,10 @@ public sealed class KubernetesManifestTests
             Assert.Contains(address.Host, services);
         }
         Assert.Contains("Smtp__Host", config.Keys);
+        // The senders' addresses under the keys the services read (there is no Smtp:From).
+        Assert.Contains("Identity__Email__From", config.Keys);
+        Assert.Contains("Notifications__Email__From", config.Keys);
+        Assert.DoesNotContain("Smtp__From", config.Keys);
         Assert.Contains("Otel__Endpoint", config.Keys);
         Assert.DoesNotContain(config.Keys, k => k.Contains("Password", StringComparison.OrdinalIgnoreCase)
                                                 || k.Contains("SigningKey", StringComparison.OrdinalIgnoreCase)
