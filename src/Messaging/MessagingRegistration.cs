@@ -42,8 +42,10 @@ public static class MessagingRegistration
     /// <summary>
     /// Per receive endpoint: its scheduler writes outbox rows (no scheduler queue), failures are retried in place and
     /// then redelivered later, and every consumer and saga runs in a unit of work (<see cref="UnitOfWorkFilter{TMessage}"/>).
+    /// Its inbox records name the endpoint, or <paramref name="inboxEndpoint"/>: an endpoint that takes part of another's
+    /// messages (the new work's intake) records them as that endpoint's, so a copy in each queue is handled once.
     /// </summary>
-    public static void UseTransactionalMessaging(this IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
+    public static void UseTransactionalMessaging(this IReceiveEndpointConfigurator endpoint, IRegistrationContext context, string? inboxEndpoint = null)
     {
         var options = context.GetRequiredService<MessagingOptions>();
         var direct = context.GetRequiredService<DirectOutbox>();
@@ -70,7 +72,7 @@ public static class MessagingRegistration
                 r.ConnectRetryObserver(context.GetRequiredService<RetryLog>());
             });
 
-        var unitOfWork = new UnitOfWorkObserver(endpoint.InputAddress.AbsolutePath.Split('/')[^1], context);
+        var unitOfWork = new UnitOfWorkObserver(inboxEndpoint ?? endpoint.InputAddress.AbsolutePath.Split('/')[^1], context);
         endpoint.ConnectConsumerConfigurationObserver(unitOfWork);
         endpoint.ConnectSagaConfigurationObserver(unitOfWork);
     }

@@ -16,8 +16,8 @@ namespace Shop.Messaging.Intake;
 /// exists: every installation would have to drain and re-create its main queue. Moving one binding is an upgrade
 /// without a migration: a fresh main endpoint no longer binds <c>TMessage</c>, and once the intake endpoint is up the
 /// binding an earlier version left on the main exchange is removed (<see cref="RemoveEarlierBinding"/>). A copy that
-/// reached both queues in between is handled on both endpoints (their inbox keys differ), so the handler must ignore a
-/// second copy by its state, as the checkout saga ignores a second checkout of an order it has.
+/// reached both queues in between is handled once: the intake endpoint records what it consumes in the inbox under the
+/// main endpoint's name, so whichever copy comes second is dropped as a duplicate, whatever the handler.
 /// </para>
 /// </summary>
 public sealed class NewWorkIntake
@@ -72,7 +72,8 @@ public sealed class NewWorkIntake
 
     /// <summary>
     /// The intake endpoint: bound to the new work's messages only, waiting at the gate before each, then consumed like any
-    /// message (<see cref="MessagingRegistration.UseTransactionalMessaging"/>) by its handlers.
+    /// message of the main endpoint (<see cref="MessagingRegistration.UseTransactionalMessaging"/>, its inbox records
+    /// included) by its handlers.
     /// </summary>
     public void ConfigureIntakeEndpoint(IRabbitMqBusFactoryConfigurator bus, IBusRegistrationContext context, RabbitMqSettings rabbit,
         string mainQueue)
@@ -85,7 +86,7 @@ public sealed class NewWorkIntake
             endpoint.ConfigureConsumeTopology = false;
             _bindToIntake(endpoint);
             endpoint.UseFilter(new WaitAtGate(this));
-            endpoint.UseTransactionalMessaging(context);
+            endpoint.UseTransactionalMessaging(context, inboxEndpoint: mainQueue);
             endpoint.ConcurrentMessageLimit = options.IntakeConcurrentMessageLimit;
             endpoint.PrefetchCount = options.IntakeConcurrentMessageLimit * 2;
             endpoint.ConnectReceiveEndpointObserver(new EarlierBindingRemover(this, context, rabbit, mainQueue));
@@ -144,7 +145,7 @@ public sealed class NewWorkIntake
             catch (Exception exception)
             {
                 context.GetRequiredService<ILogger<NewWorkIntake>>().LogWarning(exception,
-                    "Could not remove the binding of {MessageType} to {Queue}; its messages may reach both queues (harmless, but each is consumed twice)",
+                    "Could not remove the binding of {MessageType} to {Queue}; its messages may reach both queues (each is handled once, the other copy dropped by the inbox)",
                     intake.MessageType.Name, mainQueue);
             }
         }
