@@ -24,8 +24,8 @@ public static class DatabaseOutage
     /// <summary>
     /// Makes <paramref name="attempt"/> until it succeeds, again after each <paramref name="pause"/> while the database is
     /// away, for <paramref name="wait"/> in all; then a <see cref="TimeoutException"/> says so. The bound is the clock's
-    /// and it ends the wait for an attempt still running: counted attempts would let each connect that hangs (a host that drops
-    /// packets instead of refusing them) add its whole connect timeout. Any other failure ends it at once. Only for
+    /// and it ends the wait for an attempt still running: counted attempts would let each connect that hangs (a host that
+    /// drops packets instead of refusing them) add its whole connect timeout. Any other failure ends it at once. Only for
     /// idempotent attempts: one whose outcome was lost with its connection is made again. A zero wait makes one attempt.
     /// </summary>
     public static async Task WaitOut(Func<CancellationToken, Task> attempt, TimeSpan wait, TimeSpan pause, CancellationToken cancellationToken)

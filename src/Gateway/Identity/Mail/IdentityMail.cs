@@ -43,7 +43,10 @@ public sealed class IdentityMailOptions
 
 public sealed class IdentityMailSignal : WakeUpSignal;
 
-/// <summary>Sends the gateway's outgoing email: over the shared SMTP connections when Smtp:Host is set, otherwise as .eml files in a pickup directory.</summary>
+/// <summary>
+/// Sends the gateway's outgoing email: over the shared SMTP connections when Smtp:Host is set (then there are some),
+/// otherwise as .eml files in the pickup directory.
+/// </summary>
 public sealed class IdentityMailSender(IOptions<IdentityMailOptions> mail, IHostEnvironment environment, SmtpConnections? smtp = null)
 {
     public async Task SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
@@ -59,8 +62,10 @@ public sealed class IdentityMailSender(IOptions<IdentityMailOptions> mail, IHost
         if (smtp is not null)
             await smtp.SendAsync(message, cancellationToken);
         else
-            await EmailPickup.WriteAsync(message, mail.Value.PickupDirectory ?? Path.Combine(environment.ContentRootPath, "sent-mail"), email.Id.ToString("N"),
-                cancellationToken);
+        {
+            var directory = mail.Value.PickupDirectory ?? Path.Combine(environment.ContentRootPath, "sent-mail");
+            await EmailPickup.WriteAsync(message, directory, email.Id.ToString("N"), cancellationToken);
+        }
     }
 }
 
