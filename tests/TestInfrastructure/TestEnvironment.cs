@@ -132,25 +132,14 @@ public sealed class TestVirtualHost(string name, Uri amqpUri, Uri? management) :
     /// </summary>
     public async Task<int> MessagesInQueueAsync(string queue)
     {
-        if (management is null)
-            throw new InvalidOperationException("Queue inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
-        using var http = TestEnvironment.ManagementClient(management);
-        using var response = await http.GetAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-            return 0;
-        var json = await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync();
-        using var document = System.Text.Json.JsonDocument.Parse(json);
-        return document.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
+        using var document = await ManagementJsonAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}", "Queue inspection");
+        return document is not null && document.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
     }
 
     /// <summary>Messages waiting in the dead-letter queues (&lt;queue&gt;_error) of this virtual host (needs the management API).</summary>
     public async Task<long> MessagesInErrorQueuesAsync()
     {
-        if (management is null)
-            throw new InvalidOperationException("Queue inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
-        using var http = TestEnvironment.ManagementClient(management);
-        var json = await http.GetStringAsync($"api/queues/{Uri.EscapeDataString(Name)}?columns=name,messages");
-        using var document = System.Text.Json.JsonDocument.Parse(json);
+        using var document = await VirtualHostJsonAsync("queues", "name,messages");
         return document.RootElement.EnumerateArray()
             .Where(q => q.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
             .Sum(q => q.TryGetProperty("messages", out var messages) && messages.ValueKind == System.Text.Json.JsonValueKind.Number ? messages.GetInt64() : 0);
@@ -165,11 +154,7 @@ public sealed class TestVirtualHost(string name, Uri amqpUri, Uri? management) :
     /// <summary>Every queue of this virtual host with the messages waiting in it and those delivered but not acknowledged.</summary>
     public async Task<IReadOnlyList<QueueFigures>> QueuesAsync()
     {
-        if (management is null)
-            throw new InvalidOperationException("Queue inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
-        using var http = TestEnvironment.ManagementClient(management);
-        var json = await http.GetStringAsync($"api/queues/{Uri.EscapeDataString(Name)}?columns=name,messages_ready,messages_unacknowledged");
-        using var document = System.Text.Json.JsonDocument.Parse(json);
+        using var document = await VirtualHostJsonAsync("queues", "name,messages_ready,messages_unacknowledged");
         static long? Figure(System.Text.Json.JsonElement queue, string name) =>
             queue.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetInt64() : null;
         return document.RootElement.EnumerateArray()
@@ -180,15 +165,27 @@ public sealed class TestVirtualHost(string name, Uri amqpUri, Uri? management) :
     /// <summary>The exchanges bound to an exchange of this virtual host (the message types routed to it); empty for none.</summary>
     public async Task<IReadOnlyList<string>> ExchangesBoundToAsync(string exchange)
     {
-        if (management is null)
-            throw new InvalidOperationException("Binding inspection needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
-        using var http = TestEnvironment.ManagementClient(management);
-        using var response = await http.GetAsync($"api/exchanges/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(exchange)}/bindings/destination");
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-            return [];
-        using var document = System.Text.Json.JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
-        return document.RootElement.EnumerateArray().Select(binding => binding.GetProperty("source").GetString()!).ToList();
+        using var document = await ManagementJsonAsync($"exchanges/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(exchange)}/bindings/destination",
+            "Binding inspection");
+        return document is null ? [] : document.RootElement.EnumerateArray().Select(binding => binding.GetProperty("source").GetString()!).ToList();
     }
+
+    /// <summary>A management API resource (the path after api/), or null where it answers 404 (a queue or exchange never declared).</summary>
+    async Task<System.Text.Json.JsonDocument?> ManagementJsonAsync(string path, string inspection)
+    {
+        if (management is null)
+            throw new InvalidOperationException($"{inspection} needs the RabbitMQ management API (SHOP_TEST_RABBITMQ_MANAGEMENT).");
+        using var http = TestEnvironment.ManagementClient(management);
+        using var response = await http.GetAsync($"api/{path}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return null;
+        return System.Text.Json.JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A list of this virtual host's (queues, ...) with the columns asked for; the virtual host must exist.</summary>
+    async Task<System.Text.Json.JsonDocument> VirtualHostJsonAsync(string kind, string columns) =>
+        await ManagementJsonAsync($"{kind}/{Uri.EscapeDataString(Name)}?columns={columns}", "Queue inspection")
+        ?? throw new InvalidOperationException($"The virtual host {Name} does not exist");
 
     public async ValueTask DisposeAsync()
     {
