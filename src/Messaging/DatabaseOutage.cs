@@ -37,9 +37,10 @@ public static class DatabaseOutage
         }
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(wait);
+        // The last sign of the outage, for the timeout to carry; the deadline cutting an attempt short is none.
+        Exception? away = null;
         while (true)
         {
-            Exception away;
             // Waited for apart from the attempt: Npgsql does not cancel a connect whose server stays silent, so such an
             // attempt is left to end at its own timeout, its outcome unobserved.
             var running = attempt(deadline.Token);
@@ -50,7 +51,7 @@ public static class DatabaseOutage
             }
             catch (Exception exception) when (Is(exception) || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                away = exception;
+                away = exception is OperationCanceledException ? away ?? exception : exception;
                 _ = running.ContinueWith(abandoned => abandoned.Exception, TaskContinuationOptions.OnlyOnFaulted);
             }
             try

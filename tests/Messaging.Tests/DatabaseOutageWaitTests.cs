@@ -76,6 +76,23 @@ public sealed class DatabaseOutageWaitTests
     }
 
     [Fact]
+    public async Task The_timeout_carries_the_last_outage_even_when_the_deadline_cuts_an_attempt_short()
+    {
+        var attempts = 0;
+        var giveUp = await Assert.ThrowsAsync<TimeoutException>(() => DatabaseOutage.WaitOut(_ =>
+        {
+            attempts++;
+            // The first attempt is refused; the second hangs until the deadline.
+            return attempts == 1
+                ? Task.FromException(new PostgresException("recovering", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow))
+                : new TaskCompletionSource().Task;
+        }, TimeSpan.FromMilliseconds(500), Pause, CancellationToken.None));
+
+        Assert.Equal(2, attempts);
+        Assert.Equal(PostgresErrorCodes.CannotConnectNow, Assert.IsType<PostgresException>(giveUp.InnerException).SqlState);
+    }
+
+    [Fact]
     public async Task An_error_the_statement_caused_is_not_waited_for()
     {
         var attempts = 0;
